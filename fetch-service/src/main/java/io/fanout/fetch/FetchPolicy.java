@@ -1,0 +1,77 @@
+package io.fanout.fetch;
+
+import java.time.Duration;
+
+/**
+ * How a batch is fetched.
+ *
+ * @param concurrency most requests of the batch in flight at once
+ * @param timeout limit for one attempt: connect, response and body
+ * @param retry when failed requests are tried again
+ * @param failFast whether the first failure cancels the rest of the batch
+ * @param maxBodySize most bytes of a response body that are read
+ * @param followRedirects whether 3xx responses with a {@code Location} are followed
+ * @param maxRedirects most redirect hops followed
+ */
+public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, boolean failFast, long maxBodySize,
+		boolean followRedirects, int maxRedirects) {
+
+	/** Most redirect hops a policy may follow. */
+	public static final int MAX_REDIRECTS = 5;
+
+	/** Most requests of one batch in flight at once. */
+	public static final int MAX_CONCURRENCY = 10_000;
+
+	/** Sensible defaults: concurrency 10, 10 s timeout, 3 attempts, 1 MiB bodies, no redirects. */
+	public static final FetchPolicy DEFAULT = new FetchPolicy(10, Duration.ofSeconds(10),
+			RetryPolicy.of(3, Duration.ofMillis(200), Duration.ofSeconds(5)), false, 1024 * 1024, false, MAX_REDIRECTS);
+
+	public FetchPolicy {
+		if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+			throw new InvalidFetchRequestException("concurrency", "concurrency must be between 1 and " + MAX_CONCURRENCY);
+		}
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidFetchRequestException("timeout", "timeout must be positive");
+		}
+		if (retry == null) {
+			retry = RetryPolicy.NONE;
+		}
+		if (maxBodySize < 0) {
+			throw new InvalidFetchRequestException("maxBodySize", "maxBodySize must not be negative");
+		}
+		if (maxRedirects < 0 || maxRedirects > MAX_REDIRECTS) {
+			throw new InvalidFetchRequestException("maxRedirects", "maxRedirects must be between 0 and " + MAX_REDIRECTS);
+		}
+	}
+
+	public FetchPolicy withConcurrency(int concurrency) {
+		return new FetchPolicy(concurrency, this.timeout, this.retry, this.failFast, this.maxBodySize,
+				this.followRedirects, this.maxRedirects);
+	}
+
+	public FetchPolicy withTimeout(Duration timeout) {
+		return new FetchPolicy(this.concurrency, timeout, this.retry, this.failFast, this.maxBodySize,
+				this.followRedirects, this.maxRedirects);
+	}
+
+	public FetchPolicy withRetry(RetryPolicy retry) {
+		return new FetchPolicy(this.concurrency, this.timeout, retry, this.failFast, this.maxBodySize,
+				this.followRedirects, this.maxRedirects);
+	}
+
+	public FetchPolicy withFailFast(boolean failFast) {
+		return new FetchPolicy(this.concurrency, this.timeout, this.retry, failFast, this.maxBodySize,
+				this.followRedirects, this.maxRedirects);
+	}
+
+	public FetchPolicy withMaxBodySize(long maxBodySize) {
+		return new FetchPolicy(this.concurrency, this.timeout, this.retry, this.failFast, maxBodySize,
+				this.followRedirects, this.maxRedirects);
+	}
+
+	public FetchPolicy withRedirects(boolean follow, int maxRedirects) {
+		return new FetchPolicy(this.concurrency, this.timeout, this.retry, this.failFast, this.maxBodySize, follow,
+				maxRedirects);
+	}
+
+}

@@ -1,0 +1,74 @@
+package io.fanout.fetch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Requests and policies refuse what cannot run, naming the field. */
+class FetchRequestTests {
+
+	@Test
+	void defaultsMethodToGetAndNormalisesIt() {
+		assertThat(new FetchRequest(URI.create("https://example.com/"), null, null, null, null).method()).isEqualTo("GET");
+		assertThat(new FetchRequest(URI.create("https://example.com/"), "post", null, "x", null).method()).isEqualTo("POST");
+	}
+
+	@Test
+	void refusesNonHttpSchemesRelativeUrlsAndCredentials() {
+		assertField(() -> FetchRequest.get("file:///etc/passwd"), "url");
+		assertField(() -> FetchRequest.get("/relative"), "url");
+		assertField(() -> FetchRequest.get("http:///nohost"), "url");
+		assertField(() -> FetchRequest.get("http://user:pw@example.com/"), "url");
+		assertField(() -> FetchRequest.get("http://exa mple.com/"), "url");
+		assertField(() -> FetchRequest.get(""), "url");
+	}
+
+	@Test
+	void refusesUnknownMethodsAndBadHeaders() {
+		URI url = URI.create("http://example.com/");
+		assertField(() -> new FetchRequest(url, "CONNECT", null, null, null), "method");
+		assertField(() -> new FetchRequest(url, "GET", Map.of("Bad Header", "x"), null, null), "headers");
+		assertField(() -> new FetchRequest(url, "GET", Map.of("X-Split", "a\r\nInjected: yes"), null, null),
+				"headers.X-Split");
+	}
+
+	@Test
+	void refusesBadExtractionRulesNamingTheRule() {
+		URI url = URI.create("http://example.com/");
+		assertField(() -> new FetchRequest(url, "GET", null, null, Map.of("temp", "$..")), "extract.temp");
+		assertField(() -> new FetchRequest(url, "GET", null, null, Map.of("title", "h1 > > b")), "extract.title");
+		assertField(() -> new FetchRequest(url, "GET", null, null, Map.of("link", "a@")), "extract.link");
+		assertField(() -> new FetchRequest(url, "GET", null, null, Map.of("empty", " ")), "extract.empty");
+	}
+
+	@Test
+	void policiesRefuseOutOfRangeSettings() {
+		assertField(() -> FetchPolicy.DEFAULT.withConcurrency(0), "concurrency");
+		assertField(() -> FetchPolicy.DEFAULT.withConcurrency(FetchPolicy.MAX_CONCURRENCY + 1), "concurrency");
+		assertField(() -> FetchPolicy.DEFAULT.withTimeout(Duration.ZERO), "timeout");
+		assertField(() -> FetchPolicy.DEFAULT.withMaxBodySize(-1), "maxBodySize");
+		assertField(() -> FetchPolicy.DEFAULT.withRedirects(true, 6), "maxRedirects");
+		assertField(() -> RetryPolicy.of(0, Duration.ZERO, Duration.ZERO), "retry.maxAttempts");
+		assertField(() -> RetryPolicy.of(2, Duration.ofSeconds(2), Duration.ofSeconds(1)), "retry.maxBackoff");
+	}
+
+	@Test
+	void toStringNeverShowsHeaders() {
+		FetchRequest request = new FetchRequest(URI.create("http://example.com/"), "GET",
+				Map.of("Authorization", "Bearer top-secret"), null, null);
+
+		assertThat(request.toString()).doesNotContain("top-secret").contains("1 header(s)");
+	}
+
+	private static void assertField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
+		assertThatThrownBy(call).isInstanceOf(InvalidFetchRequestException.class)
+			.extracting(e -> ((InvalidFetchRequestException) e).field())
+			.isEqualTo(field);
+	}
+
+}
