@@ -27,6 +27,13 @@ public record FetchRequest(URI url, String method, Map<String, String> headers, 
 	/** Methods a job may use. CONNECT and TRACE are not among them. */
 	public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+	/**
+	 * Headers that frame or route the message. Fanout sets them itself; letting a job set them would
+	 * allow request smuggling or hanging connections.
+	 */
+	public static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+			"keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
 	private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
 	public FetchRequest {
@@ -88,6 +95,9 @@ public record FetchRequest(URI url, String method, Map<String, String> headers, 
 		headers.forEach((name, value) -> {
 			if (name == null || !TOKEN.matcher(name).matches()) {
 				throw new InvalidFetchRequestException("headers", "invalid header name '" + name + "'");
+			}
+			if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+				throw new InvalidFetchRequestException("headers." + name, "header " + name + " is set by Fanout");
 			}
 			if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
 				throw new InvalidFetchRequestException("headers." + name, "header value must be one line of text");

@@ -35,6 +35,9 @@ class FetchRequestTests {
 		assertField(() -> new FetchRequest(url, "GET", Map.of("Bad Header", "x"), null, null), "headers");
 		assertField(() -> new FetchRequest(url, "GET", Map.of("X-Split", "a\r\nInjected: yes"), null, null),
 				"headers.X-Split");
+		assertField(() -> new FetchRequest(url, "GET", Map.of("Transfer-Encoding", "chunked"), null, null),
+				"headers.Transfer-Encoding");
+		assertField(() -> new FetchRequest(url, "GET", Map.of("host", "internal"), null, null), "headers.host");
 	}
 
 	@Test
