@@ -66,7 +66,10 @@ class SsrfProtectionTests {
 
 	@Test
 	void loopbackOutsideTheAllowedNetworkIsBlocked() {
-		assertBlocked(fetch("http://127.0.0.2:" + this.refused.port() + "/ok"));
+		FetchOutcome outcome = fetch("http://127.0.0.2:" + this.refused.port() + "/ok");
+
+		assertBlocked(outcome);
+		assertThat(outcome.attempts()).isZero();
 	}
 
 	@Test
@@ -90,6 +93,7 @@ class SsrfProtectionTests {
 		FetchOutcome outcome = fetch(this.allowed.url("/redirect?to=" + URLEncoder.encode(target, StandardCharsets.UTF_8)));
 
 		assertBlocked(outcome);
+		assertThat(outcome.attempts()).isEqualTo(1);
 		assertThat(this.allowed.hits("/redirect?to=" + URLEncoder.encode(target, StandardCharsets.UTF_8))).isEqualTo(1);
 	}
 
@@ -114,6 +118,7 @@ class SsrfProtectionTests {
 		assertThat(outcome.kind()).isEqualTo(OutcomeKind.BLOCKED);
 		assertThat(outcome.error().kind()).isEqualTo(ErrorKind.ADDRESS_BLOCKED);
 		assertThat(outcome.attempts()).isLessThanOrEqualTo(1);
+		assertThat(outcome.error().message()).contains("refused");
 		assertThat(this.refused.connectionsOpened).hasValue(0);
 		assertThat(this.refusedV6.connectionsOpened).hasValue(0);
 	}

@@ -5,12 +5,9 @@ import java.util.List;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.RetryPolicy;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the fetch engine.
@@ -25,10 +22,24 @@ import org.springframework.validation.annotation.Validated;
  * @param pool connection pool and event loops for upstream calls
  */
 @ConfigurationProperties("fanout.fetch")
-@Validated
 public record FetchProperties(@DefaultValue List<String> allowedNetworks, @DefaultValue("Fanout") String userAgent,
-		@DefaultValue("10000") @Min(1) int maxInFlight, @DefaultValue("10MB") DataSize maxBodySize,
+		@DefaultValue("10000") int maxInFlight, @DefaultValue("10MB") DataSize maxBodySize,
 		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue Pool pool) {
+
+	// Checked here rather than with Bean Validation, so that no validation provider is needed.
+	public FetchProperties {
+		allowedNetworks = (allowedNetworks != null) ? List.copyOf(allowedNetworks) : List.of();
+		require(maxInFlight >= 1, "fanout.fetch.max-in-flight must be at least 1");
+		require(maxBodySize != null && maxBodySize.toBytes() >= 0, "fanout.fetch.max-body-size must not be negative");
+		require(defaultPolicy == null || maxBodySize == null || defaultPolicy.maxBodySize().compareTo(maxBodySize) <= 0,
+				"fanout.fetch.default-policy.max-body-size must not exceed fanout.fetch.max-body-size");
+	}
+
+	private static void require(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalArgumentException(message);
+		}
+	}
 
 	/**
 	 * The policy a job gets for settings it does not give.
@@ -41,11 +52,16 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	 * @param maxBodySize most bytes of a response body read
 	 * @param maxRedirects most redirect hops followed when a job asks to follow them
 	 */
-	public record DefaultPolicy(@DefaultValue("10") @Min(1) @Max(FetchPolicy.MAX_CONCURRENCY) int concurrency,
-			@DefaultValue("10s") Duration timeout, @DefaultValue("3") @Min(1) @Max(RetryPolicy.MAX_ATTEMPTS) int maxAttempts,
-			@DefaultValue("200ms") Duration initialBackoff, @DefaultValue("5s") Duration maxBackoff,
-			@DefaultValue("1MB") DataSize maxBodySize,
-			@DefaultValue("5") @Min(0) @Max(FetchPolicy.MAX_REDIRECTS) int maxRedirects) {
+	public record DefaultPolicy(@DefaultValue("10") int concurrency, @DefaultValue("10s") Duration timeout,
+			@DefaultValue("3") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
+			@DefaultValue("5s") Duration maxBackoff, @DefaultValue("1MB") DataSize maxBodySize,
+			@DefaultValue("5") int maxRedirects) {
+
+		// Building the policy checks every value against the same limits a job's policy has.
+		public DefaultPolicy {
+			new FetchPolicy(concurrency, timeout, RetryPolicy.of(maxAttempts, initialBackoff, maxBackoff), false,
+					maxBodySize.toBytes(), false, maxRedirects);
+		}
 
 		/** This as a {@link FetchPolicy}: fail-fast off, redirects not followed. */
 		public FetchPolicy toPolicy() {
@@ -66,9 +82,14 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	 * @param connectTimeout TCP connect timeout
 	 * @param eventLoopThreads event-loop threads for upstream I/O; 0 means one per core
 	 */
-	public record Pool(@DefaultValue("10000") @Min(1) int maxConnections,
-			@DefaultValue("60s") Duration pendingAcquireTimeout, @DefaultValue("30s") Duration maxIdleTime,
-			@DefaultValue("10s") Duration connectTimeout, @DefaultValue("0") @Min(0) int eventLoopThreads) {
+	public record Pool(@DefaultValue("10000") int maxConnections, @DefaultValue("60s") Duration pendingAcquireTimeout,
+			@DefaultValue("30s") Duration maxIdleTime, @DefaultValue("10s") Duration connectTimeout,
+			@DefaultValue("0") int eventLoopThreads) {
+
+		public Pool {
+			require(maxConnections >= 1, "fanout.fetch.pool.max-connections must be at least 1");
+			require(eventLoopThreads >= 0, "fanout.fetch.pool.event-loop-threads must not be negative");
+		}
 
 		/** The thread count to use. */
 		public int resolvedEventLoopThreads() {

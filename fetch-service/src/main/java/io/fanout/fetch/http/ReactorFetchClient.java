@@ -223,12 +223,15 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			}
 			String scheme = (next.getScheme() != null) ? next.getScheme().toLowerCase(Locale.ROOT) : "";
 			if (!scheme.equals("http") && !scheme.equals("https")) {
-				return Mono.error(new BlockedAddressException("redirect to scheme '" + scheme + "' refused"));
+				return Mono.error(new BlockedRedirectException("redirect to scheme '" + scheme + "' refused"));
 			}
 			boolean keepMethod = response.status() == 307 || response.status() == 308;
 			boolean sameOrigin = Objects.equals(hostOf(next), hostOf(uri)) && next.getPort() == uri.getPort();
 			return follow(keepMethod ? method : (method.equals("HEAD") ? "HEAD" : "GET"), next,
-					sameOrigin ? headers : withoutCredentials(headers), keepMethod ? body : null, policy, hop + 1);
+					sameOrigin ? headers : withoutCredentials(headers), keepMethod ? body : null, policy, hop + 1)
+				.onErrorMap(failure -> isBlockedFirstHop(failure),
+						failure -> new BlockedRedirectException("redirect to " + next.getHost() + " refused: "
+								+ Failures.classify(failure).message()));
 		});
 	}
 
@@ -288,8 +291,22 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 					new FetchError(ErrorKind.PROTOCOL, kind.message()));
 		}
 		long size = (failure instanceof BodyTooLargeException tooLarge) ? tooLarge.size() : 0;
-		return new FetchOutcome(index, kind.outcome(), null, attempts, startedAt, elapsed(start), null, size,
+		// A first hop refused by the SSRF rules sent nothing: that attempt does not count.
+		int made = isBlockedFirstHop(failure) ? Math.max(0, attempts - 1) : attempts;
+		return new FetchOutcome(index, kind.outcome(), null, made, startedAt, elapsed(start), null, size,
 				nulls(request.extract()), new FetchError(kind.error(), kind.message()));
+	}
+
+	private static boolean isBlockedFirstHop(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BlockedRedirectException) {
+				return false;
+			}
+			if (cause instanceof BlockedAddressException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Map<String, @Nullable Object> nulls(Map<String, String> rules) {

@@ -66,6 +66,16 @@ class FetchAutoConfigurationTests {
 	}
 
 	@Test
+	void outOfRangePropertiesFailStartup() {
+		this.contextRunner.withPropertyValues("fanout.fetch.default-policy.concurrency=0")
+			.run(context -> assertThat(context).hasFailed());
+		this.contextRunner.withPropertyValues("fanout.fetch.max-in-flight=0")
+			.run(context -> assertThat(context).hasFailed());
+		this.contextRunner.withPropertyValues("fanout.fetch.default-policy.max-body-size=20MB")
+			.run(context -> assertThat(context).hasFailed());
+	}
+
+	@Test
 	void userBeansWin() {
 		this.contextRunner.withUserConfiguration(UserBeans.class).run(context -> {
 			assertThat(context).hasSingleBean(FetchClient.class);
