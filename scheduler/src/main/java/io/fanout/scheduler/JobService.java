@@ -1,0 +1,76 @@
+package io.fanout.scheduler;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Submits, finds, cancels and deletes jobs, and reads their results. Every operation is scoped to an
+ * owner (the tenant): another owner's job is reported as {@link JobNotFoundException}.
+ * <p>
+ * Works the same on every replica: the state lives in the job store, so a job submitted through
+ * one instance can be queried, streamed or cancelled through any other.
+ */
+public interface JobService {
+
+	/** Submits a job without an idempotency key. */
+	default Mono<Job> submit(String owner, JobSpec spec) {
+		return submit(owner, spec, null, null);
+	}
+
+	/** Submits a job; see {@link #submit(String, JobSpec, String, UUID)}. */
+	default Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey) {
+		return submit(owner, spec, idempotencyKey, null);
+	}
+
+	/**
+	 * Queues a job. With an idempotency key already used by this owner, returns the job created then
+	 * if the submission is the same, or fails with {@link IdempotencyConflictException} if it differs.
+	 * @param owner the tenant submitting it
+	 * @param spec what to run
+	 * @param idempotencyKey optional key, unique per owner, that makes retried submissions safe
+	 * @param scheduleId the schedule submitting it, if any
+	 * @return the queued job
+	 * @throws InvalidJobSpecException (as the error signal) for a spec over the configured limits
+	 * @throws QueueFullException (as the error signal) when {@code max-queued-jobs} are waiting
+	 */
+	Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId);
+
+	/** The job, or {@link JobNotFoundException}. */
+	Mono<Job> get(String owner, UUID jobId);
+
+	/** What the job was asked to do (headers included: never echo them), or {@link JobNotFoundException}. */
+	Mono<JobSpec> getSpec(String owner, UUID jobId);
+
+	/** The owner's jobs matching the query, newest first. */
+	Mono<JobPage> list(String owner, JobQuery query);
+
+	/**
+	 * Cancels a job. A queued job is cancelled at once; a running one is flagged, and its worker, on
+	 * whichever replica, aborts in-flight requests shortly after and ends it {@link JobStatus#CANCELLED}.
+	 * Cancelling a job whose cancellation is already under way is not an error.
+	 * @return the job after the request: {@code CANCELLED}, or {@code RUNNING} with
+	 * {@link Job#cancelRequested()} set
+	 * @throws IllegalJobStateException (as the error signal) if the job already finished
+	 */
+	Mono<Job> cancel(String owner, UUID jobId);
+
+	/**
+	 * Deletes a finished job and its results.
+	 * @throws IllegalJobStateException (as the error signal) if the job is queued or running
+	 */
+	Mono<Void> delete(String owner, UUID jobId);
+
+	/** A page of the job's results in request order, optionally only some outcomes. */
+	Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query);
+
+	/**
+	 * The job's results as they land: those already stored first, then each new one, in the order they
+	 * were stored; completes once the job has finished and every result was emitted. Every result is
+	 * emitted exactly once.
+	 */
+	Flux<JobResult> streamResults(String owner, UUID jobId);
+
+}

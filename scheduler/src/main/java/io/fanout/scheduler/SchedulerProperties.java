@@ -1,0 +1,92 @@
+package io.fanout.scheduler;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the job scheduler. The database is Spring Boot's {@code spring.r2dbc.*} (and
+ * {@code spring.flyway.*}); without them, an embedded H2 database in a file under {@code fanout.data-dir}.
+ *
+ * @param nodeId identifies this instance as a lease owner; unique per replica (defaults to the host
+ * name plus a random suffix)
+ * @param workerEnabled whether this instance runs jobs; an instance without workers still serves the API
+ * @param maxConcurrentJobs most jobs this instance runs at once
+ * @param maxQueuedJobs most jobs waiting in the queue, all owners together; submissions beyond are refused
+ * @param maxRequestsPerJob most requests in one job
+ * @param leaseDuration how long a claimed job stays with its worker without a renewal; after that,
+ * another instance may take it over
+ * @param leaseRenewInterval how often a worker renews the leases of its jobs; well below the lease duration
+ * @param pollInterval how often an idle worker looks for queued jobs and for expired leases
+ * @param cancelCheckInterval how often a worker checks its running jobs for cancellation and deadlines
+ * @param resultBatchSize most results written in one batch
+ * @param resultBatchInterval longest a result waits to be written while its batch fills
+ * @param streamPollInterval how often a live result stream looks for new results
+ * @param queueFullRetryAfter the wait suggested to clients when the queue is full
+ * @param shutdownGracePeriod how long running jobs may go on at shutdown before they are released to
+ * other instances; keep it well below {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s), which
+ * bounds the whole stop, release included
+ * @param retention how long finished jobs and their results are kept
+ * @param purgeInterval how often expired jobs are purged
+ * @param purgeBatchSize most jobs deleted in one purge statement
+ */
+@ConfigurationProperties("fanout.scheduler")
+public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
+		@DefaultValue("4") int maxConcurrentJobs, @DefaultValue("1000") int maxQueuedJobs,
+		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("30s") Duration leaseDuration,
+		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
+		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("100") int resultBatchSize,
+		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("250ms") Duration streamPollInterval,
+		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
+		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
+		@DefaultValue("100") int purgeBatchSize) {
+
+	public SchedulerProperties {
+		if (nodeId != null && (nodeId.isBlank() || nodeId.length() > 200)) {
+			throw new IllegalArgumentException("fanout.scheduler.node-id must be 1 to 200 characters");
+		}
+		positive("max-concurrent-jobs", maxConcurrentJobs);
+		positive("max-queued-jobs", maxQueuedJobs);
+		positive("max-requests-per-job", maxRequestsPerJob);
+		positive("result-batch-size", resultBatchSize);
+		positive("purge-batch-size", purgeBatchSize);
+		positive("lease-duration", leaseDuration);
+		positive("lease-renew-interval", leaseRenewInterval);
+		positive("poll-interval", pollInterval);
+		positive("cancel-check-interval", cancelCheckInterval);
+		positive("result-batch-interval", resultBatchInterval);
+		positive("stream-poll-interval", streamPollInterval);
+		positive("retention", retention);
+		positive("purge-interval", purgeInterval);
+		if (queueFullRetryAfter.isNegative() || shutdownGracePeriod.isNegative()) {
+			throw new IllegalArgumentException(
+					"fanout.scheduler.queue-full-retry-after and shutdown-grace-period must not be negative");
+		}
+		if (leaseRenewInterval.compareTo(leaseDuration) >= 0) {
+			throw new IllegalArgumentException(
+					"fanout.scheduler.lease-renew-interval must be shorter than lease-duration");
+		}
+	}
+
+	/** The defaults, as documented on each property. */
+	public static SchedulerProperties defaults() {
+		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
+				Duration.ofSeconds(1), Duration.ofMillis(500), 100, Duration.ofMillis(250), Duration.ofMillis(250),
+				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100);
+	}
+
+	private static void positive(String name, int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException("fanout.scheduler." + name + " must be at least 1");
+		}
+	}
+
+	private static void positive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException("fanout.scheduler." + name + " must be positive");
+		}
+	}
+
+}

@@ -1,0 +1,177 @@
+package io.fanout.scheduler.jobs;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import io.fanout.scheduler.IllegalJobStateException;
+import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobNotFoundException;
+import io.fanout.scheduler.JobPage;
+import io.fanout.scheduler.JobQuery;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobService;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.SchedulerProperties;
+import io.fanout.scheduler.store.JobStore;
+import io.fanout.scheduler.store.NewJob;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link JobService} over a {@link JobStore}. Holds no job state of its own, so every replica
+ * answers the same.
+ */
+public final class DefaultJobService implements JobService {
+
+	/** Results read per query by a live stream. */
+	private static final int STREAM_PAGE = 500;
+
+	private static final int MAX_KEY_LENGTH = 200;
+
+	private final JobStore store;
+
+	private final SchedulerProperties properties;
+
+	private final Clock clock;
+
+	private final Runnable onSubmit;
+
+	private final JobIds ids;
+
+	/**
+	 * @param onSubmit called after a job was queued, to have a local worker look at the queue now
+	 */
+	public DefaultJobService(JobStore store, SchedulerProperties properties, Clock clock, Runnable onSubmit) {
+		this.store = store;
+		this.properties = properties;
+		this.clock = clock;
+		this.onSubmit = onSubmit;
+		this.ids = new JobIds(clock);
+	}
+
+	@Override
+	public Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId) {
+		return Mono.defer(() -> {
+			checkOwner(owner);
+			checkKey(idempotencyKey);
+			int max = this.properties.maxRequestsPerJob();
+			if (spec.requests().size() > max) {
+				return Mono.error(new InvalidJobSpecException("requests",
+						"a job may have at most " + max + " requests, not " + spec.requests().size()));
+			}
+			Mono<Job> existing = (idempotencyKey != null)
+					? this.store.findIdempotent(owner, idempotencyKey, spec, scheduleId) : Mono.empty();
+			// A retried submission finds its job even when the queue has filled up since.
+			return existing.switchIfEmpty(Mono.defer(() -> this.store.countQueued().flatMap((queued) -> {
+				if (queued >= this.properties.maxQueuedJobs()) {
+					return Mono.error(new QueueFullException(this.properties.maxQueuedJobs(),
+							this.properties.queueFullRetryAfter()));
+				}
+				NewJob job = new NewJob(this.ids.next(), owner, spec, idempotencyKey, scheduleId,
+						this.clock.instant());
+				return this.store.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());
+			})));
+		});
+	}
+
+	@Override
+	public Mono<Job> get(String owner, UUID jobId) {
+		return this.store.find(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
+	}
+
+	@Override
+	public Mono<JobSpec> getSpec(String owner, UUID jobId) {
+		return this.store.findSpec(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
+	}
+
+	@Override
+	public Mono<JobPage> list(String owner, JobQuery query) {
+		return this.store.list(owner, query);
+	}
+
+	@Override
+	public Mono<Job> cancel(String owner, UUID jobId) {
+		return this.store.requestCancel(owner, jobId).flatMap((flagged) -> {
+			if (!flagged) {
+				return get(owner, jobId).flatMap((job) -> Mono.error(new IllegalJobStateException(jobId, job.status(),
+						"job " + jobId + " already ended " + job.status() + "; it cannot be cancelled")));
+			}
+			// Queued: cancelled here and now. Running: its worker sees the flag and stops it.
+			return this.store.cancelQueued(jobId, this.clock.instant()).then(get(owner, jobId));
+		});
+	}
+
+	@Override
+	public Mono<Void> delete(String owner, UUID jobId) {
+		return this.store.deleteFinished(owner, jobId).flatMap((deleted) -> {
+			if (deleted) {
+				return Mono.<Void>empty();
+			}
+			return get(owner, jobId).flatMap((job) -> {
+				if (job.isFinished()) {
+					// It finished between the two statements.
+					return this.store.deleteFinished(owner, jobId).then();
+				}
+				return Mono.error(new IllegalJobStateException(jobId, job.status(),
+						"job " + jobId + " is " + job.status() + "; only finished jobs can be deleted (cancel it first)"));
+			});
+		});
+	}
+
+	@Override
+	public Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query) {
+		return get(owner, jobId).then(this.store.results(jobId, query));
+	}
+
+	@Override
+	public Flux<JobResult> streamResults(String owner, UUID jobId) {
+		return get(owner, jobId).flatMapMany((first) -> readFrom(owner, jobId, 0)
+			.expand((step) -> {
+				if (step.done()) {
+					return Mono.empty();
+				}
+				// A full page means more are stored already; otherwise wait for new ones to land.
+				return (step.results().size() == STREAM_PAGE) ? readFrom(owner, jobId, step.next())
+						: Mono.delay(this.properties.streamPollInterval()).then(readFrom(owner, jobId, step.next()));
+			})
+			.concatMapIterable(StreamStep::results));
+	}
+
+	/**
+	 * Reads the job's status, then its results stored from {@code seq} on. A job ends in the same
+	 * transaction that stores its last results, so once its status is terminal, the results read
+	 * after it are all there are.
+	 */
+	private Mono<StreamStep> readFrom(String owner, UUID jobId, int seq) {
+		return get(owner, jobId).flatMap((job) -> this.store.resultsInStoredOrder(jobId, seq, STREAM_PAGE)
+			.collectList()
+			.map((results) -> {
+				int next = seq + results.size();
+				return new StreamStep(results, next, job.isFinished() && next >= job.progress().done());
+			}));
+	}
+
+	private record StreamStep(List<JobResult> results, int next, boolean done) {
+	}
+
+	private static void checkOwner(String owner) {
+		if (owner == null || owner.isBlank() || owner.length() > 200) {
+			throw new IllegalArgumentException("owner must be 1 to 200 characters");
+		}
+	}
+
+	private static void checkKey(@Nullable String key) {
+		if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH
+				|| !key.chars().allMatch((c) -> c >= 0x20 && c < 0x7F))) {
+			throw new InvalidJobSpecException("idempotencyKey",
+					"an idempotency key is 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
+		}
+	}
+
+}

@@ -1,0 +1,159 @@
+package io.fanout.scheduler.store;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.RetryPolicy;
+import io.fanout.fetch.RetryPolicy.RetryOn;
+import io.fanout.scheduler.JobSpec;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * JSON forms of what the store keeps as text: specs, labels and extracted values. The spec is mapped
+ * to a private, versioned shape so that the stored format does not follow every change of the
+ * public records.
+ */
+final class SpecCodec {
+
+	private static final TypeReference<Map<String, @Nullable Object>> OBJECT_MAP = new TypeReference<>() {
+	};
+
+	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+	};
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	// Sorted map keys make equal submissions hash equally whatever the order of their maps.
+	private final JsonMapper canonical = JsonMapper.builder()
+		.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+		.build();
+
+	String writeSpec(JobSpec spec) {
+		return this.json.writeValueAsString(StoredSpec.of(spec));
+	}
+
+	/** Rebuilds the spec from its stored JSON and the columns that hold the rest. */
+	JobSpec readSpec(String value, @Nullable String name, Map<String, String> labels, int priority) {
+		StoredSpec stored = this.json.readValue(value, StoredSpec.class);
+		return stored.toSpec(name, labels, priority);
+	}
+
+	/** SHA-256 of everything that makes a submission what it is, to compare idempotent retries. */
+	String fingerprint(JobSpec spec, @Nullable UUID scheduleId) {
+		Map<String, @Nullable Object> submission = new TreeMap<>();
+		submission.put("name", spec.name());
+		submission.put("labels", new TreeMap<>(spec.labels()));
+		submission.put("priority", spec.priority());
+		submission.put("scheduleId", (scheduleId != null) ? scheduleId.toString() : null);
+		submission.put("spec", StoredSpec.of(spec));
+		byte[] bytes = this.canonical.writeValueAsBytes(submission);
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
+	}
+
+	String writeLabels(Map<String, String> labels) {
+		return this.json.writeValueAsString(labels);
+	}
+
+	Map<String, String> readLabels(String value) {
+		return this.json.readValue(value, STRING_MAP);
+	}
+
+	@Nullable String writeExtracted(Map<String, @Nullable Object> extracted) {
+		return extracted.isEmpty() ? null : this.json.writeValueAsString(extracted);
+	}
+
+	Map<String, @Nullable Object> readExtracted(@Nullable String value) {
+		return (value == null) ? Map.of() : this.json.readValue(value, OBJECT_MAP);
+	}
+
+	/** Version 1 of the stored spec. Durations in milliseconds. */
+	record StoredSpec(int version, List<StoredRequest> requests, StoredPolicy policy, @Nullable Long deadlineMillis) {
+
+		static StoredSpec of(JobSpec spec) {
+			List<StoredRequest> requests = new ArrayList<>(spec.requests().size());
+			for (FetchRequest request : spec.requests()) {
+				requests.add(new StoredRequest(request.url().toString(), request.method(), request.headers(),
+						request.body(), request.extract()));
+			}
+			Duration deadline = spec.deadline();
+			return new StoredSpec(1, requests, StoredPolicy.of(spec.policy()),
+					(deadline != null) ? deadline.toMillis() : null);
+		}
+
+		JobSpec toSpec(@Nullable String name, Map<String, String> labels, int priority) {
+			List<FetchRequest> fetchRequests = new ArrayList<>(this.requests.size());
+			for (StoredRequest request : this.requests) {
+				fetchRequests.add(new FetchRequest(URI.create(request.url()), request.method(),
+						orEmpty(request.headers()), request.body(), orEmpty(request.extract())));
+			}
+			return new JobSpec(name, labels, priority, fetchRequests, this.policy.toPolicy(),
+					(this.deadlineMillis != null) ? Duration.ofMillis(this.deadlineMillis) : null);
+		}
+
+		private static Map<String, String> orEmpty(@Nullable Map<String, String> map) {
+			return (map != null) ? map : Map.of();
+		}
+
+	}
+
+	record StoredRequest(String url, String method, Map<String, String> headers, @Nullable String body,
+			Map<String, String> extract) {
+
+		StoredRequest {
+			headers = new LinkedHashMap<>(headers);
+			extract = new LinkedHashMap<>(extract);
+		}
+
+		@Override
+		public String toString() {
+			// Headers and bodies can hold credentials for the upstream.
+			return "StoredRequest[" + this.method + " " + this.url + ", " + this.headers.size() + " header(s)]";
+		}
+
+	}
+
+	record StoredPolicy(int concurrency, long timeoutMillis, int maxAttempts, long initialBackoffMillis,
+			long maxBackoffMillis, List<String> retryOn, boolean failFast, long maxBodySize, boolean followRedirects,
+			int maxRedirects) {
+
+		static StoredPolicy of(FetchPolicy policy) {
+			RetryPolicy retry = policy.retry();
+			return new StoredPolicy(policy.concurrency(), policy.timeout().toMillis(), retry.maxAttempts(),
+					retry.initialBackoff().toMillis(), retry.maxBackoff().toMillis(),
+					retry.retryOn().stream().map(Enum::name).sorted().toList(), policy.failFast(),
+					policy.maxBodySize(), policy.followRedirects(), policy.maxRedirects());
+		}
+
+		FetchPolicy toPolicy() {
+			Set<RetryOn> on = EnumSet.noneOf(RetryOn.class);
+			this.retryOn.forEach((name) -> on.add(RetryOn.valueOf(name)));
+			RetryPolicy retry = new RetryPolicy(this.maxAttempts, Duration.ofMillis(this.initialBackoffMillis),
+					Duration.ofMillis(this.maxBackoffMillis), on);
+			return new FetchPolicy(this.concurrency, Duration.ofMillis(this.timeoutMillis), retry, this.failFast,
+					this.maxBodySize, this.followRedirects, this.maxRedirects);
+		}
+
+	}
+
+}

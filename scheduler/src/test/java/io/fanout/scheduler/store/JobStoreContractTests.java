@@ -1,0 +1,539 @@
+package io.fanout.scheduler.store;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.fanout.fetch.ErrorKind;
+import io.fanout.fetch.FetchError;
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.IdempotencyConflictException;
+import io.fanout.scheduler.IllegalTransitionException;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobError;
+import io.fanout.scheduler.JobPage;
+import io.fanout.scheduler.JobQuery;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.scheduler.support.TestIds;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link JobStore} must do, run against each supported database by a subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JobStoreContractTests {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	static final Duration LEASE = Duration.ofSeconds(30);
+
+	final Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+
+	TestDatabase database;
+
+	R2dbcJobStore store;
+
+	abstract TestDatabase createDatabase();
+
+	abstract Dialect expectedDialect();
+
+	@BeforeAll
+	void createStore() {
+		this.database = createDatabase();
+		this.store = new R2dbcJobStore(this.database.connectionFactory());
+	}
+
+	@AfterAll
+	void closeStore() {
+		if (this.store != null) {
+			this.store.close();
+		}
+		if (this.database != null) {
+			this.database.close();
+		}
+	}
+
+	@BeforeEach
+	void emptyTables() {
+		this.database.execute("DELETE FROM jobs");
+	}
+
+	@Test
+	void recognizesItsDatabaseBehindAPool() {
+		assertThat(this.store.dialect()).isEqualTo(expectedDialect());
+	}
+
+	// Submission and queries
+
+	@Test
+	void insertedJobIsQueuedAndFoundByItsOwnerOnly() {
+		JobSpec spec = spec(3).withName("three cities").withLabels(Map.of("team", "weather")).withPriority(5);
+		Job inserted = insert("alice", spec, null);
+		assertThat(inserted.status()).isEqualTo(JobStatus.QUEUED);
+		StepVerifier.create(this.store.find("alice", inserted.id())).assertNext((job) -> {
+			assertThat(job).isEqualTo(inserted);
+			assertThat(job.name()).isEqualTo("three cities");
+			assertThat(job.labels()).containsEntry("team", "weather");
+			assertThat(job.progress().total()).isEqualTo(3);
+			assertThat(job.progress().pending()).isEqualTo(3);
+			assertThat(job.attempt()).isZero();
+		}).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.find("mallory", inserted.id())).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.findSpec("mallory", inserted.id())).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void specRoundTripsWithHeadersPolicyAndDeadline() {
+		FetchRequest request = new FetchRequest(URI.create("https://example.com/a?b=c"), "POST",
+				Map.of("Authorization", "Bearer secret"), "{\"q\":1}", Map.of("temperature", "$.current.tmp"));
+		JobSpec spec = JobSpec.of(List.of(request), FetchPolicy.DEFAULT.withConcurrency(3).withFailFast(true))
+			.withDeadline(Duration.ofSeconds(90))
+			.withName("n")
+			.withLabels(Map.of("k", "v"));
+		Job job = insert("alice", spec, null);
+		StepVerifier.create(this.store.findSpec("alice", job.id()))
+			.assertNext((stored) -> assertThat(stored).isEqualTo(spec))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void sameIdempotencyKeyAndSubmissionFindsTheFirstJob() {
+		JobSpec spec = spec(2);
+		Job first = insert("alice", spec, "key-1");
+		StepVerifier.create(this.store.findIdempotent("alice", "key-1", spec(2), null))
+			.assertNext((job) -> assertThat(job.id()).isEqualTo(first.id()))
+			.expectComplete()
+			.verify(TIMEOUT);
+		// The key is the owner's: another owner may use it for anything.
+		StepVerifier.create(this.store.findIdempotent("bob", "key-1", spec(5), null)).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void sameIdempotencyKeyWithAnotherSubmissionIsAConflict() {
+		Job first = insert("alice", spec(2), "key-1");
+		StepVerifier.create(this.store.findIdempotent("alice", "key-1", spec(3), null))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IdempotencyConflictException.class)
+				.satisfies((conflict) -> assertThat(((IdempotencyConflictException) conflict).jobId())
+					.isEqualTo(first.id())))
+			.verify(TIMEOUT);
+		StepVerifier.create(this.store.insert(newJob("alice", spec(3), "key-1")))
+			.expectError(IdempotencyConflictException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void concurrentSubmissionsWithOneKeyCreateOneJob() {
+		List<Job> jobs = Flux.range(0, 8)
+			.flatMap((i) -> this.store.insert(newJob("alice", spec(2), "race")).subscribeOn(Schedulers.parallel()))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(jobs).hasSize(8).extracting(Job::id).containsOnly(jobs.get(0).id());
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM jobs")).isEqualTo(1);
+	}
+
+	@Test
+	void listsNewestFirstWithCursorPagingAndFilters() {
+		UUID schedule = UUID.randomUUID();
+		List<Job> jobs = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			Map<String, String> labels = (i % 2 == 0) ? Map.of("parity", "even", "team", "a") : Map.of("parity", "odd");
+			jobs.add(this.store.insert(new NewJob(TestIds.next(this.t0.plusSeconds(i)), "alice",
+					spec(1).withLabels(labels), null, (i < 3) ? schedule : null, this.t0.plusSeconds(i)))
+				.block(TIMEOUT));
+		}
+		insert("bob", spec(1), null);
+		List<UUID> newestFirst = new ArrayList<>(jobs.stream().map(Job::id).toList());
+		java.util.Collections.reverse(newestFirst);
+
+		JobPage first = this.store.list("alice", JobQuery.all().withLimit(3)).block(TIMEOUT);
+		assertThat(first.items()).extracting(Job::id).containsExactlyElementsOf(newestFirst.subList(0, 3));
+		JobPage second = this.store.list("alice", JobQuery.all().withLimit(3).withCursor(first.nextCursor()))
+			.block(TIMEOUT);
+		assertThat(second.items()).extracting(Job::id).containsExactlyElementsOf(newestFirst.subList(3, 6));
+		JobPage last = this.store.list("alice", JobQuery.all().withLimit(3).withCursor(second.nextCursor()))
+			.block(TIMEOUT);
+		assertThat(last.items()).extracting(Job::id).containsExactly(newestFirst.get(6));
+		assertThat(last.nextCursor()).isNull();
+
+		assertThat(this.store.list("alice", JobQuery.all().withLabel("parity", "even")).block(TIMEOUT).items())
+			.extracting(Job::id)
+			.containsExactly(jobs.get(6).id(), jobs.get(4).id(), jobs.get(2).id(), jobs.get(0).id());
+		assertThat(this.store.list("alice", JobQuery.all().withLabel("parity", "even").withLabel("team", "b"))
+			.block(TIMEOUT)
+			.items()).isEmpty();
+		assertThat(this.store.list("alice", JobQuery.all().withScheduleId(schedule)).block(TIMEOUT).items())
+			.extracting(Job::id)
+			.containsExactly(jobs.get(2).id(), jobs.get(1).id(), jobs.get(0).id());
+		claim("node-a", 1);
+		assertThat(this.store.list("alice", JobQuery.all().withStatuses(Set.of(JobStatus.RUNNING))).block(TIMEOUT).items())
+			.extracting(Job::id)
+			.containsExactly(jobs.get(0).id());
+		assertThat(this.store.list("bob", JobQuery.all()).block(TIMEOUT).items()).hasSize(1);
+	}
+
+	@Test
+	void countsQueuedJobsOfAllOwners() {
+		insert("alice", spec(1), null);
+		insert("bob", spec(1), null);
+		insert("bob", spec(1), null);
+		claim("node-a", 1);
+		StepVerifier.create(this.store.countQueued()).expectNext(2L).expectComplete().verify(TIMEOUT);
+	}
+
+	// Claiming and leases
+
+	@Test
+	void claimsByPriorityThenAge() {
+		Job low = insert("alice", spec(1).withPriority(-1), null);
+		Job oldNormal = insert("alice", spec(1), null);
+		Job high = insert("bob", spec(1).withPriority(10), null);
+		Job newNormal = insert("alice", spec(1), null);
+		List<ClaimedJob> claimed = claim("node-a", 3);
+		assertThat(claimed).extracting((c) -> c.job().id())
+			.containsExactlyInAnyOrder(high.id(), oldNormal.id(), newNormal.id());
+		assertThat(claim("node-a", 3)).extracting((c) -> c.job().id()).containsExactly(low.id());
+		assertThat(claim("node-a", 3)).isEmpty();
+	}
+
+	@Test
+	void claimStartsTheJobUnderALease() {
+		Job job = insert("alice", spec(2).withDeadline(Duration.ofMinutes(1)), null);
+		ClaimedJob claimed = claim("node-a", 1).get(0);
+		assertThat(claimed.fence()).isEqualTo(new Fence(job.id(), "node-a", 1));
+		assertThat(claimed.spec().requests()).hasSize(2);
+		assertThat(claimed.job().status()).isEqualTo(JobStatus.RUNNING);
+		assertThat(claimed.job().leaseOwner()).isEqualTo("node-a");
+		assertThat(claimed.job().leaseExpiresAt()).isEqualTo(this.t0.plus(LEASE));
+		assertThat(claimed.job().startedAt()).isEqualTo(this.t0);
+		assertThat(claimed.job().deadlineAt()).isEqualTo(this.t0.plusSeconds(60));
+	}
+
+	@Test
+	void concurrentClaimersNeverClaimOneJobTwice() {
+		int jobs = 40;
+		for (int i = 0; i < jobs; i++) {
+			insert("alice", spec(1), null);
+		}
+		List<ClaimedJob> claimed = Flux.range(0, 8)
+			// Each claimer goes on until it sees the queue empty; some of its rounds lose every race.
+			.flatMap((node) -> this.store.claim("node-" + node, 2, this.t0, this.t0.plus(LEASE))
+				.collectList()
+				.repeatWhen((rounds) -> rounds.concatMap((round) -> this.store.countQueued())
+					.takeWhile((queued) -> queued > 0))
+				.flatMapIterable((batch) -> batch)
+				.subscribeOn(Schedulers.parallel()))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(claimed).hasSize(jobs);
+		assertThat(claimed.stream().map((c) -> c.job().id()).distinct()).hasSize(jobs);
+		assertThat(claimed).allSatisfy((c) -> assertThat(c.fence().attempt()).isEqualTo(1));
+	}
+
+	@Test
+	void renewExtendsTheLeaseOfItsHolderOnly() {
+		insert("alice", spec(1), null);
+		ClaimedJob claimed = claim("node-a", 1).get(0);
+		Fence fence = claimed.fence();
+		StepVerifier.create(this.store.renew(fence, this.t0.plusSeconds(100))).expectNext(true).expectComplete().verify(TIMEOUT);
+		assertThat(find(claimed.job()).leaseExpiresAt()).isEqualTo(this.t0.plusSeconds(100));
+		StepVerifier.create(this.store.renew(new Fence(fence.jobId(), "node-b", 1), this.t0.plusSeconds(200)))
+			.expectNext(false)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.store.renew(new Fence(fence.jobId(), "node-a", 2), this.t0.plusSeconds(200)))
+			.expectNext(false)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void expiredLeasesAreRequeuedAndClaimedAgainWithTheNextAttempt() {
+		insert("alice", spec(1), null);
+		ClaimedJob first = claim("node-a", 1).get(0);
+		StepVerifier.create(this.store.requeueExpired(this.t0.plus(LEASE))).expectNext(0).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.requeueExpired(this.t0.plus(LEASE).plusMillis(1)))
+			.expectNext(1)
+			.expectComplete()
+			.verify(TIMEOUT);
+		assertThat(find(first.job()).status()).isEqualTo(JobStatus.QUEUED);
+		ClaimedJob second = this.store.claim("node-b", 1, this.t0.plusSeconds(40), this.t0.plusSeconds(70))
+			.blockFirst(TIMEOUT);
+		assertThat(second.fence()).isEqualTo(new Fence(first.job().id(), "node-b", 2));
+		// The first start stays the start: the deadline counts from it.
+		assertThat(second.job().startedAt()).isEqualTo(this.t0);
+	}
+
+	@Test
+	void aWorkerWhoseLeaseWasTakenOverCannotWrite() {
+		Job job = insert("alice", spec(3), null);
+		Fence stale = claim("node-a", 1).get(0).fence();
+		this.store.requeueExpired(this.t0.plusSeconds(31)).block(TIMEOUT);
+		Fence current = this.store.claim("node-b", 1, this.t0.plusSeconds(31), this.t0.plusSeconds(61))
+			.blockFirst(TIMEOUT)
+			.fence();
+
+		StepVerifier.create(this.store.appendResults(stale, List.of(result(job.id(), 0, OutcomeKind.SUCCEEDED))))
+			.expectError(LeaseLostException.class)
+			.verify(TIMEOUT);
+		StepVerifier.create(this.store.renew(stale, this.t0.plusSeconds(90))).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.release(stale)).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.finish(stale, JobStatus.COMPLETED, null, spec(3).requests(), this.t0, "x"))
+			.expectError(LeaseLostException.class)
+			.verify(TIMEOUT);
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isZero();
+
+		this.store.appendResults(current, List.of(result(job.id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+		Job after = find(job);
+		assertThat(after.status()).isEqualTo(JobStatus.RUNNING);
+		assertThat(after.leaseOwner()).isEqualTo("node-b");
+		assertThat(after.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
+	}
+
+	@Test
+	void releaseGivesTheJobBackToTheQueue() {
+		Job job = insert("alice", spec(1), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		StepVerifier.create(this.store.release(fence)).expectNext(true).expectComplete().verify(TIMEOUT);
+		assertThat(find(job).status()).isEqualTo(JobStatus.QUEUED);
+		assertThat(claim("node-b", 1).get(0).fence().attempt()).isEqualTo(2);
+	}
+
+	// Results
+
+	@Test
+	void resultsAreWrittenOnceAndCounted() {
+		Job job = insert("alice", spec(4), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.store.appendResults(fence, List.of(result(job.id(), 2, OutcomeKind.SUCCEEDED),
+				result(job.id(), 0, OutcomeKind.HTTP_ERROR)))
+			.block(TIMEOUT);
+		// Index 2 again, in another batch and twice in the same one: stored once, counted once.
+		this.store.appendResults(fence, List.of(result(job.id(), 2, OutcomeKind.TIMED_OUT),
+				result(job.id(), 1, OutcomeKind.SUCCEEDED), result(job.id(), 1, OutcomeKind.TIMED_OUT)))
+			.block(TIMEOUT);
+		Job after = find(job);
+		assertThat(after.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(2);
+		assertThat(after.progress().count(OutcomeKind.HTTP_ERROR)).isEqualTo(1);
+		assertThat(after.progress().count(OutcomeKind.TIMED_OUT)).isZero();
+		assertThat(after.progress().pending()).isEqualTo(1);
+		BitSet expected = new BitSet();
+		expected.set(0, 3);
+		StepVerifier.create(this.store.resultedIndexes(job.id())).expectNext(expected).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.resultsInStoredOrder(job.id(), 0, 10).map(JobResult::index))
+			.expectNext(2, 0, 1)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.store.resultsInStoredOrder(job.id(), 1, 1).map(JobResult::index))
+			.expectNext(0)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void resultsRoundTripEveryField() {
+		Job job = insert("alice", spec(1), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		JobResult written = new JobResult(job.id(), 0, "GET", URI.create("http://127.0.0.1:1/r/0"),
+				OutcomeKind.HTTP_ERROR, 503, 3, this.t0.plusMillis(1234), Duration.ofMillis(250).plusNanos(7000),
+				"unavailable ✓", 15, Map.of("temperature", 21, "tags", List.of("a", "b"), "missing", "x"),
+				new FetchError(ErrorKind.HTTP_STATUS, "HTTP 503"));
+		this.store.appendResults(fence, List.of(written)).block(TIMEOUT);
+		StepVerifier.create(this.store.results(job.id(), ResultQuery.all()))
+			.assertNext((page) -> assertThat(page.items()).containsExactly(written))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void resultsArePagedByIndexAndFilteredByOutcome() {
+		Job job = insert("alice", spec(10), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		List<JobResult> results = IntStream.range(0, 10)
+			.mapToObj((i) -> result(job.id(), 9 - i, (i % 3 == 0) ? OutcomeKind.TIMED_OUT : OutcomeKind.SUCCEEDED))
+			.toList();
+		this.store.appendResults(fence, results).block(TIMEOUT);
+		ResultPage first = this.store.results(job.id(), ResultQuery.all().withLimit(4)).block(TIMEOUT);
+		assertThat(first.items()).extracting(JobResult::index).containsExactly(0, 1, 2, 3);
+		assertThat(first.nextCursor()).isEqualTo(3);
+		ResultPage second = this.store.results(job.id(), ResultQuery.all().withLimit(4).withCursor(3)).block(TIMEOUT);
+		assertThat(second.items()).extracting(JobResult::index).containsExactly(4, 5, 6, 7);
+		ResultPage third = this.store.results(job.id(), ResultQuery.all().withLimit(4).withCursor(7)).block(TIMEOUT);
+		assertThat(third.items()).extracting(JobResult::index).containsExactly(8, 9);
+		assertThat(third.nextCursor()).isNull();
+		ResultPage timedOut = this.store
+			.results(job.id(), ResultQuery.all().withOutcomes(Set.of(OutcomeKind.TIMED_OUT)))
+			.block(TIMEOUT);
+		assertThat(timedOut.items()).extracting(JobResult::index).containsExactly(0, 3, 6, 9);
+	}
+
+	@Test
+	void finishMarksEveryRequestWithoutAResultCancelled() {
+		JobSpec spec = spec(5);
+		Job job = insert("alice", spec, null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.store.appendResults(fence, List.of(result(job.id(), 1, OutcomeKind.SUCCEEDED),
+				result(job.id(), 3, OutcomeKind.HTTP_ERROR)))
+			.block(TIMEOUT);
+		JobError error = new JobError(JobError.Kind.DEADLINE_EXCEEDED, "too late");
+		this.store.finish(fence, JobStatus.FAILED, error, spec.requests(), this.t0.plusSeconds(5), "job deadline exceeded")
+			.block(TIMEOUT);
+		Job after = find(job);
+		assertThat(after.status()).isEqualTo(JobStatus.FAILED);
+		assertThat(after.error()).isEqualTo(error);
+		assertThat(after.finishedAt()).isEqualTo(this.t0.plusSeconds(5));
+		assertThat(after.leaseExpiresAt()).isNull();
+		assertThat(after.progress().count(OutcomeKind.CANCELLED)).isEqualTo(3);
+		assertThat(after.progress().pending()).isZero();
+		List<JobResult> results = this.store.results(job.id(), ResultQuery.all()).block(TIMEOUT).items();
+		assertThat(results).extracting(JobResult::outcome)
+			.containsExactly(OutcomeKind.CANCELLED, OutcomeKind.SUCCEEDED, OutcomeKind.CANCELLED,
+					OutcomeKind.HTTP_ERROR, OutcomeKind.CANCELLED);
+		assertThat(results.get(4).url()).isEqualTo(spec.requests().get(4).url());
+		assertThat(results.get(4).error()).isEqualTo(new FetchError(ErrorKind.CANCELLED, "job deadline exceeded"));
+		StepVerifier.create(this.store.resultsInStoredOrder(job.id(), 0, 10).map(JobResult::index))
+			.expectNext(1, 3, 0, 2, 4)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void finishRefusesATransitionOutsideTheTable() {
+		insert("alice", spec(1), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		assertThatThrownBy(() -> this.store.finish(fence, JobStatus.RUNNING, null, List.of(), this.t0, "x"))
+			.isInstanceOf(IllegalTransitionException.class);
+	}
+
+	// Cancellation, deletion, retention
+
+	@Test
+	void queuedJobIsCancelledAtOnceWithEveryRequestCancelled() {
+		Job job = insert("alice", spec(3), null);
+		StepVerifier.create(this.store.requestCancel("mallory", job.id())).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.requestCancel("alice", job.id())).expectNext(true).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.cancelQueued(job.id(), this.t0.plusSeconds(1)))
+			.expectNext(true)
+			.expectComplete()
+			.verify(TIMEOUT);
+		Job after = find(job);
+		assertThat(after.status()).isEqualTo(JobStatus.CANCELLED);
+		assertThat(after.cancelRequested()).isTrue();
+		assertThat(after.progress().count(OutcomeKind.CANCELLED)).isEqualTo(3);
+		assertThat(claim("node-a", 1)).isEmpty();
+		StepVerifier.create(this.store.cancelQueued(job.id(), this.t0)).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.requestCancel("alice", job.id())).expectNext(false).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void runningJobIsFlaggedForItsWorker() {
+		Job job = insert("alice", spec(1), null);
+		insert("alice", spec(1), null);
+		claim("node-a", 2);
+		StepVerifier.create(this.store.findCancelRequested("node-a")).expectComplete().verify(TIMEOUT);
+		this.store.requestCancel("alice", job.id()).block(TIMEOUT);
+		StepVerifier.create(this.store.cancelQueued(job.id(), this.t0)).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.findCancelRequested("node-a")).expectNext(job.id()).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.findCancelRequested("node-b")).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void onlyFinishedJobsAreDeletedWithTheirResults() {
+		JobSpec spec = spec(2);
+		Job job = insert("alice", spec, null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.store.appendResults(fence, List.of(result(job.id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+		StepVerifier.create(this.store.deleteFinished("alice", job.id())).expectNext(false).expectComplete().verify(TIMEOUT);
+		this.store.finish(fence, JobStatus.COMPLETED, null, spec.requests(), this.t0, "x").block(TIMEOUT);
+		StepVerifier.create(this.store.deleteFinished("mallory", job.id())).expectNext(false).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.deleteFinished("alice", job.id())).expectNext(true).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.find("alice", job.id())).expectComplete().verify(TIMEOUT);
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isZero();
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_specs")).isZero();
+	}
+
+	@Test
+	void purgeDeletesJobsFinishedBeforeTheCutoffInBatches() {
+		Set<UUID> old = new HashSet<>();
+		for (int i = 0; i < 5; i++) {
+			Job job = insert("alice", spec(2), null);
+			old.add(job.id());
+		}
+		List<ClaimedJob> claimed = claim("node-a", 5);
+		for (ClaimedJob c : claimed) {
+			this.store.appendResults(c.fence(), List.of(result(c.job().id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+			this.store.finish(c.fence(), JobStatus.COMPLETED, null, c.spec().requests(), this.t0, "x").block(TIMEOUT);
+		}
+		Job recent = insert("alice", spec(1), null);
+		Fence recentFence = claim("node-a", 1).get(0).fence();
+		this.store.finish(recentFence, JobStatus.COMPLETED, null, spec(1).requests(), this.t0.plusSeconds(3600), "x")
+			.block(TIMEOUT);
+		Job queued = insert("alice", spec(1), null);
+
+		Instant cutoff = this.t0.plusSeconds(60);
+		StepVerifier.create(this.store.purgeFinishedBefore(cutoff, 2)).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.purgeFinishedBefore(cutoff, 2)).expectNext(2).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.purgeFinishedBefore(cutoff, 2)).expectNext(1).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.store.purgeFinishedBefore(cutoff, 2)).expectNext(0).expectComplete().verify(TIMEOUT);
+		assertThat(this.store.list("alice", JobQuery.all()).block(TIMEOUT).items()).extracting(Job::id)
+			.containsExactly(queued.id(), recent.id());
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(1);
+	}
+
+	// Helpers
+
+	static JobSpec spec(int requests) {
+		List<FetchRequest> list = IntStream.range(0, requests)
+			.mapToObj((i) -> FetchRequest.get("http://127.0.0.1:1/r/" + i))
+			.toList();
+		return JobSpec.of(list, FetchPolicy.DEFAULT);
+	}
+
+	NewJob newJob(String owner, JobSpec spec, String key) {
+		return new NewJob(TestIds.next(this.t0), owner, spec, key, null, this.t0);
+	}
+
+	Job insert(String owner, JobSpec spec, String key) {
+		return this.store.insert(newJob(owner, spec, key)).block(TIMEOUT);
+	}
+
+	List<ClaimedJob> claim(String node, int max) {
+		return this.store.claim(node, max, this.t0, this.t0.plus(LEASE)).collectList().block(TIMEOUT);
+	}
+
+	Job find(Job job) {
+		return this.store.find(job.owner(), job.id()).block(TIMEOUT);
+	}
+
+	JobResult result(UUID jobId, int index, OutcomeKind outcome) {
+		return new JobResult(jobId, index, "GET", URI.create("http://127.0.0.1:1/r/" + index), outcome,
+				(outcome == OutcomeKind.SUCCEEDED) ? 200 : null, 1, this.t0, Duration.ofMillis(5), "body " + index, 6,
+				Map.of(), outcome.isSuccess() ? null : new FetchError(ErrorKind.INTERNAL, outcome.name()));
+	}
+
+}

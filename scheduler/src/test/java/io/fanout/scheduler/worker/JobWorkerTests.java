@@ -1,0 +1,264 @@
+package io.fanout.scheduler.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.fanout.fetch.FetchOutcome;
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.OutcomeKind;
+import io.fanout.fetch.RetryPolicy;
+import io.fanout.fetch.http.ReactorFetchClient;
+import io.fanout.fetch.ssrf.AddressRule;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobError;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.SchedulerProperties;
+import io.fanout.scheduler.jobs.DefaultJobService;
+import io.fanout.scheduler.store.ClaimedJob;
+import io.fanout.scheduler.store.R2dbcJobStore;
+import io.fanout.scheduler.support.SettableClock;
+import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.scheduler.support.TestProperties;
+import io.fanout.scheduler.support.TestUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One worker on the embedded database, running jobs against a real local upstream. Time-based
+ * behaviour (deadlines, leases, retention) is driven by moving a settable clock.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobWorkerTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final SettableClock clock = SettableClock.startingAt2030();
+
+	private TestDatabase database;
+
+	private R2dbcJobStore store;
+
+	private TestUpstream upstream;
+
+	private ReactorFetchClient fetchClient;
+
+	private JobWorker worker;
+
+	private DefaultJobService service;
+
+	@BeforeAll
+	void startInfrastructure() {
+		this.database = TestDatabase.h2();
+		this.store = new R2dbcJobStore(this.database.connectionFactory());
+		this.upstream = new TestUpstream();
+		this.fetchClient = ReactorFetchClient.builder()
+			.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
+			.eventLoopThreads(2)
+			.clock(this.clock)
+			.build();
+	}
+
+	@AfterAll
+	void stopInfrastructure() {
+		this.fetchClient.close();
+		this.upstream.close();
+		this.store.close();
+		this.database.close();
+	}
+
+	@BeforeEach
+	void startWorker() {
+		this.database.execute("DELETE FROM jobs");
+		startWorker(TestProperties.fast("result-batch-size", "5", "shutdown-grace-period", "200ms"));
+	}
+
+	@AfterEach
+	void stopWorker() throws InterruptedException {
+		stop(this.worker);
+	}
+
+	@Test
+	void runsAJobToCompletionStoringEveryResultOnce() {
+		JobSpec spec = JobSpec.of(IntStream.range(0, 12)
+			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/ok/complete/" + i))
+				.withExtract(Map.of("temperature", "$.tmp")))
+			.toList(), FetchPolicy.DEFAULT.withConcurrency(4));
+		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		Job done = awaitStatus(job, JobStatus.COMPLETED);
+		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(12);
+		assertThat(done.progress().pending()).isZero();
+		assertThat(done.attempt()).isEqualTo(1);
+		assertThat(done.leaseOwner()).isEqualTo("node-a");
+		List<JobResult> results = this.service.results("alice", job.id(), ResultQuery.all()).block(TIMEOUT).items();
+		assertThat(results).hasSize(12).allSatisfy((result) -> {
+			assertThat(result.outcome()).isEqualTo(OutcomeKind.SUCCEEDED);
+			assertThat(result.httpStatus()).isEqualTo(200);
+			assertThat(result.extracted()).containsEntry("temperature", 21);
+			assertThat(this.upstream.hits("/ok/complete/" + result.index())).isEqualTo(1);
+		});
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(12);
+	}
+
+	@Test
+	void failedRequestsAreOutcomesAndTheJobStillCompletes() {
+		JobSpec spec = JobSpec.of(List.of(FetchRequest.get(this.upstream.url("/ok/gather/0")),
+				FetchRequest.get(this.upstream.url("/status/404/gather/1"))), FetchPolicy.DEFAULT);
+		Job done = awaitStatus(this.service.submit("alice", spec).block(TIMEOUT), JobStatus.COMPLETED);
+		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
+		assertThat(done.progress().count(OutcomeKind.HTTP_ERROR)).isEqualTo(1);
+		assertThat(done.error()).isNull();
+	}
+
+	@Test
+	void failFastJobFailsOnTheFirstFailureAndCancelsTheRest() {
+		List<FetchRequest> requests = List.of(FetchRequest.get(this.upstream.url("/status/500/fast/0")),
+				FetchRequest.get(this.upstream.url("/ok/fast/1")), FetchRequest.get(this.upstream.url("/ok/fast/2")));
+		JobSpec spec = JobSpec.of(requests,
+				FetchPolicy.DEFAULT.withConcurrency(1).withFailFast(true).withRetry(RetryPolicy.NONE));
+		Job failed = awaitStatus(this.service.submit("alice", spec).block(TIMEOUT), JobStatus.FAILED);
+		assertThat(failed.error().kind()).isEqualTo(JobError.Kind.FAIL_FAST);
+		assertThat(failed.progress().count(OutcomeKind.HTTP_ERROR)).isEqualTo(1);
+		assertThat(failed.progress().count(OutcomeKind.CANCELLED)).isEqualTo(2);
+		assertThat(failed.progress().pending()).isZero();
+	}
+
+	@Test
+	void deadlineFailsTheJobAndCancelsWhatIsUnfinished() {
+		int abortedBefore = this.upstream.aborted();
+		List<FetchRequest> requests = List.of(FetchRequest.get(this.upstream.url("/ok/deadline/0")),
+				FetchRequest.get(this.upstream.url("/never/deadline/1")),
+				FetchRequest.get(this.upstream.url("/never/deadline/2")));
+		JobSpec spec = JobSpec.of(requests, FetchPolicy.DEFAULT.withTimeout(Duration.ofMinutes(5)))
+			.withDeadline(Duration.ofSeconds(10));
+		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.upstream.hits("/never/deadline/2") == 1
+				&& get(job).progress().count(OutcomeKind.SUCCEEDED) == 1);
+		this.clock.advance(Duration.ofSeconds(11));
+		Job failed = awaitStatus(job, JobStatus.FAILED);
+		assertThat(failed.error().kind()).isEqualTo(JobError.Kind.DEADLINE_EXCEEDED);
+		assertThat(failed.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
+		assertThat(failed.progress().count(OutcomeKind.CANCELLED)).isEqualTo(2);
+		await().atMost(TIMEOUT).until(() -> this.upstream.aborted() == abortedBefore + 2);
+	}
+
+	@Test
+	void resumedJobFetchesOnlyRequestsWithoutAResult() throws InterruptedException {
+		List<FetchRequest> requests = IntStream.range(0, 5)
+			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/ok/resume/" + i)))
+			.toList();
+		// A node that is not running here claims the job first, stores two results and dies. This
+		// worker is stopped before the job is submitted, so it cannot claim the job first.
+		stop(this.worker);
+		Job job = this.service.submit("alice", JobSpec.of(requests, FetchPolicy.DEFAULT)).block(TIMEOUT);
+		Instant now = this.clock.instant();
+		ClaimedJob ghost = this.store.claim("ghost", 1, now, now.plusSeconds(30)).blockFirst(TIMEOUT);
+		this.store.appendResults(ghost.fence(), List.of(succeeded(job, requests, 0, now), succeeded(job, requests, 3, now)))
+			.block(TIMEOUT);
+		this.clock.advance(Duration.ofSeconds(31));
+		startWorker(TestProperties.fast());
+		Job done = awaitStatus(job, JobStatus.COMPLETED);
+		assertThat(done.attempt()).isEqualTo(2);
+		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(5);
+		assertThat(this.upstream.hits("/ok/resume/0")).isZero();
+		assertThat(this.upstream.hits("/ok/resume/3")).isZero();
+		assertThat(List.of(1, 2, 4)).allSatisfy((i) -> assertThat(this.upstream.hits("/ok/resume/" + i)).isEqualTo(1));
+	}
+
+	@Test
+	void runWhoseLeaseWasTakenOverStopsAndWritesNothing() {
+		int abortedBefore = this.upstream.aborted();
+		JobSpec spec = JobSpec.of(List.of(FetchRequest.get(this.upstream.url("/never/taken/0")),
+				FetchRequest.get(this.upstream.url("/never/taken/1"))), FetchPolicy.DEFAULT.withTimeout(Duration.ofMinutes(5)));
+		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.upstream.hits("/never/taken/1") == 1);
+		// Seen from another node, later: the lease has expired; it requeues the job and takes it over.
+		Instant later = this.clock.instant().plusSeconds(31);
+		assertThat(this.store.requeueExpired(later).block(TIMEOUT)).isEqualTo(1);
+		assertThat(this.store.claim("node-b", 1, later, later.plusSeconds(30)).collectList().block(TIMEOUT)).hasSize(1);
+		// This node's next renewal finds the lease gone and stops its copy.
+		this.clock.advance(Duration.ofSeconds(11));
+		await().atMost(TIMEOUT).until(() -> this.worker.runningJobs() == 0);
+		await().atMost(TIMEOUT).until(() -> this.upstream.aborted() == abortedBefore + 2);
+		Job after = get(job);
+		assertThat(after.status()).isEqualTo(JobStatus.RUNNING);
+		assertThat(after.leaseOwner()).isEqualTo("node-b");
+		assertThat(after.attempt()).isEqualTo(2);
+		assertThat(after.progress().done()).isZero();
+	}
+
+	@Test
+	void shutdownReleasesRunningJobsToTheQueue() throws InterruptedException {
+		int abortedBefore = this.upstream.aborted();
+		JobSpec spec = JobSpec.of(List.of(FetchRequest.get(this.upstream.url("/ok/shutdown/0")),
+				FetchRequest.get(this.upstream.url("/never/shutdown/1"))), FetchPolicy.DEFAULT.withTimeout(Duration.ofMinutes(5)));
+		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> this.upstream.hits("/never/shutdown/1") == 1
+				&& get(job).progress().done() == 1);
+		stop(this.worker);
+		Job released = get(job);
+		assertThat(released.status()).isEqualTo(JobStatus.QUEUED);
+		assertThat(released.leaseOwner()).isNull();
+		assertThat(released.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
+		await().atMost(TIMEOUT).until(() -> this.upstream.aborted() == abortedBefore + 1);
+	}
+
+	@Test
+	void retentionPurgesJobsFinishedLongerAgoThanItKeepsThem() {
+		JobSpec spec = JobSpec.of(List.of(FetchRequest.get(this.upstream.url("/ok/retention/0"))), FetchPolicy.DEFAULT);
+		Job old = awaitStatus(this.service.submit("alice", spec).block(TIMEOUT), JobStatus.COMPLETED);
+		this.clock.advance(Duration.ofDays(6));
+		Job recent = awaitStatus(this.service.submit("alice", spec).block(TIMEOUT), JobStatus.COMPLETED);
+		Job queued = this.service.submit("alice", spec.withPriority(-1)).block(TIMEOUT);
+		this.service.cancel("alice", queued.id()).onErrorComplete().block(TIMEOUT);
+		this.clock.advance(Duration.ofDays(1).plusSeconds(1));
+		StepVerifier.create(this.worker.purgeExpired()).expectNext(1).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.service.get("alice", old.id())).expectError().verify(TIMEOUT);
+		assertThat(get(recent).status()).isEqualTo(JobStatus.COMPLETED);
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results WHERE job_id = '" + old.id() + "'"))
+			.isZero();
+	}
+
+	private void startWorker(SchedulerProperties properties) {
+		this.worker = new JobWorker(this.store, this.fetchClient, properties, this.clock, "node-a");
+		this.service = new DefaultJobService(this.store, properties, this.clock, this.worker::wakeUp);
+		this.worker.start();
+	}
+
+	private static void stop(JobWorker worker) throws InterruptedException {
+		CountDownLatch stopped = new CountDownLatch(1);
+		worker.stop(stopped::countDown);
+		assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
+	}
+
+	private Job get(Job job) {
+		return this.service.get(job.owner(), job.id()).block(TIMEOUT);
+	}
+
+	private Job awaitStatus(Job job, JobStatus status) {
+		await().atMost(TIMEOUT).until(() -> get(job).status() == status);
+		return get(job);
+	}
+
+	private static JobResult succeeded(Job job, List<FetchRequest> requests, int index, Instant at) {
+		return JobResult.of(job.id(), requests.get(index), new FetchOutcome(index, OutcomeKind.SUCCEEDED, 200, 1, at,
+				Duration.ofMillis(1), "{}", 2, Map.of(), null));
+	}
+
+}
