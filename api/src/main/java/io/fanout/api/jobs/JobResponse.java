@@ -1,0 +1,118 @@
+package io.fanout.api.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobError;
+import io.fanout.scheduler.JobStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A job as the API shows it: no owner, no lease, and never its requests.
+ *
+ * @param id the job's id
+ * @param name its name, if any
+ * @param status where it is in its life
+ * @param progress request count and outcomes so far
+ * @param labels its labels
+ * @param priority higher runs first
+ * @param cancelRequested whether cancellation was asked for and is under way
+ * @param createdAt when it was submitted
+ * @param startedAt when it started running
+ * @param finishedAt when it ended
+ * @param deadline its limit from {@code startedAt}
+ * @param error why it failed, for {@code FAILED}
+ * @param scheduleId the schedule that submitted it
+ * @param links related resources
+ */
+@Schema(name = "Job", description = "A job: its status and progress. Its requests are not part of it.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record JobResponse(
+		@Schema(description = "Time-ordered id (UUID version 7).", requiredMode = Schema.RequiredMode.REQUIRED,
+				example = "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31") UUID id,
+		@Schema(description = "Name given at submission.", example = "weather") @Nullable String name,
+		@Schema(description = "Where the job is in its life: QUEUED → RUNNING → COMPLETED, FAILED or CANCELLED.",
+				example = "RUNNING", requiredMode = Schema.RequiredMode.REQUIRED) JobStatus status,
+		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Progress progress,
+		@Schema(example = "{\"team\": \"weather\"}", requiredMode = Schema.RequiredMode.REQUIRED) Map<String, String> labels,
+		@Schema(example = "0", requiredMode = Schema.RequiredMode.REQUIRED) int priority,
+		@Schema(description = "Whether cancellation was asked for; a running job stops shortly after.",
+				example = "false", requiredMode = Schema.RequiredMode.REQUIRED) boolean cancelRequested,
+		@Schema(example = "2026-11-21T08:00:00.000Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
+		@Schema(example = "2026-11-21T08:00:00.012Z") @Nullable Instant startedAt,
+		@Schema(example = "2026-11-21T08:00:02.034Z") @Nullable Instant finishedAt,
+		@Schema(type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline,
+		@Nullable Failure error,
+		@Schema(description = "The schedule that submitted it, if any.") @Nullable UUID scheduleId,
+		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links) {
+
+	static JobResponse of(Job job) {
+		JobError error = job.error();
+		return new JobResponse(job.id(), job.name(), job.status(), Progress.of(job), job.labels(), job.priority(),
+				job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), job.deadline(),
+				(error != null) ? new Failure(error.kind(), error.message()) : null, job.scheduleId(),
+				Links.of(job.id()));
+	}
+
+	/**
+	 * How far a job got.
+	 *
+	 * @param total requests in the job
+	 * @param done requests with an outcome
+	 * @param pending requests without an outcome yet
+	 * @param counts requests per outcome, every outcome present
+	 */
+	@Schema(name = "JobProgress", description = "Request count and outcomes so far.",
+			requiredProperties = { "total", "done", "pending", "counts" })
+	record Progress(@Schema(example = "3") int total, @Schema(example = "2") int done,
+			@Schema(example = "1") int pending,
+			@Schema(description = "Requests per outcome; every outcome kind is present.",
+					example = "{\"SUCCEEDED\": 2, \"HTTP_ERROR\": 0, \"TIMED_OUT\": 0, \"CONNECTION_ERROR\": 0, "
+							+ "\"CIRCUIT_OPEN\": 0, \"REJECTED\": 0, \"BLOCKED\": 0, \"BODY_TOO_LARGE\": 0, "
+							+ "\"CANCELLED\": 0}") Map<OutcomeKind, Integer> counts) {
+
+		static Progress of(Job job) {
+			return new Progress(job.progress().total(), job.progress().done(), job.progress().pending(),
+					job.progress().counts());
+		}
+
+	}
+
+	/**
+	 * Why a job failed as a whole.
+	 *
+	 * @param kind the cause
+	 * @param message one line for people
+	 */
+	@Schema(name = "JobError", description = "Why the job failed as a whole.", requiredProperties = { "kind", "message" })
+	record Failure(@Schema(example = "DEADLINE_EXCEEDED") JobError.Kind kind,
+			@Schema(example = "the deadline of PT5M passed with 12 requests unfinished") String message) {
+	}
+
+	/**
+	 * Where to go from a job.
+	 *
+	 * @param self the job
+	 * @param results its results
+	 * @param cancel where to cancel it
+	 */
+	@Schema(name = "JobLinks", description = "Related resources.",
+			requiredProperties = { "self", "results", "cancel" })
+	record Links(@Schema(example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31") String self,
+			@Schema(example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31/results") String results,
+			@Schema(example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31/cancel") String cancel) {
+
+		static Links of(UUID id) {
+			String self = JobController.BASE_PATH + "/" + id;
+			return new Links(self, self + "/results", self + "/cancel");
+		}
+
+	}
+
+}

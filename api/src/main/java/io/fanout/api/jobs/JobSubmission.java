@@ -1,0 +1,108 @@
+package io.fanout.api.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of {@code POST /api/v1/jobs}: the requests to run and how. Everything but
+ * {@code requests} is optional and defaults to {@code fanout.fetch.default-policy.*}. Validated by
+ * {@link JobSubmissions}, which reports every invalid field at once.
+ *
+ * @param name optional name
+ * @param requests the requests, at least one; results are keyed by position in this list
+ * @param concurrency most requests of the job in flight at once
+ * @param timeout per-request limit (connect, response, body), ISO-8601
+ * @param deadline limit for the whole job from when it starts, ISO-8601
+ * @param retry when failed requests are tried again
+ * @param failFast whether the first failure cancels the rest
+ * @param followRedirects whether 3xx responses are followed
+ * @param maxBodySize most bytes of a response body read
+ * @param priority higher runs first
+ * @param labels labels to filter jobs by
+ */
+@Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them.")
+record JobSubmission(
+		@Schema(description = "Optional name, up to 200 characters.", example = "weather") @Nullable String name,
+		@Schema(description = "The requests, at least one (at most `fanout.scheduler.max-requests-per-job`, 10,000 by "
+				+ "default). Results are keyed by position in this list.",
+				requiredMode = Schema.RequiredMode.REQUIRED) @Nullable List<@Nullable Request> requests,
+		@Schema(description = "Most requests of this job in flight at once, 1 to 10,000.", example = "10",
+				minimum = "1", maximum = "10000") @Nullable Integer concurrency,
+		@Schema(description = "Limit for one attempt of one request (connect, response and body), ISO-8601.",
+				type = "string", format = "duration", example = "PT10S") @Nullable Duration timeout,
+		@Schema(description = "Limit for the whole job, counted from when it starts running, ISO-8601. "
+				+ "When it passes, unfinished requests are cancelled and the job ends FAILED.",
+				type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline,
+		@Nullable Retry retry,
+		@Schema(description = "Whether the first failed request cancels the rest and fails the job "
+				+ "(like `asyncio.gather` without `return_exceptions`).", example = "false") @Nullable Boolean failFast,
+		@Schema(description = "Whether 3xx responses with a Location are followed (at most 5 hops).",
+				example = "false") @Nullable Boolean followRedirects,
+		@Schema(description = "Most bytes of a response body read, default 1 MiB, at most "
+				+ "`fanout.fetch.max-body-size` (10 MB by default).", example = "1048576",
+				minimum = "0") @Nullable Long maxBodySize,
+		@Schema(description = "Higher runs first, -1000 to 1000.", example = "0", minimum = "-1000",
+				maximum = "1000") @Nullable Integer priority,
+		@Schema(description = "Labels to filter jobs by (keys: letters, digits, `.`, `_`, `/`, `-`; at most 32).",
+				example = "{\"team\": \"weather\"}") @Nullable Map<String, String> labels) {
+
+	/**
+	 * One request of a job.
+	 *
+	 * @param url absolute {@code http} or {@code https} URL
+	 * @param method HTTP method, {@code GET} by default
+	 * @param headers request headers; stored only to run the job, never returned or logged
+	 * @param body request body, sent as UTF-8
+	 * @param extract named extraction rules: JSONPath ({@code $.a.b}) or a CSS selector
+	 */
+	@Schema(name = "RequestSubmission", description = "One HTTP request of a job.")
+	record Request(
+			@Schema(description = "Absolute http or https URL.", example = "https://wttr.in/paris?format=j1",
+					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String url,
+			@Schema(description = "HTTP method.", example = "GET", defaultValue = "GET",
+					allowableValues = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }) @Nullable String method,
+			@Schema(description = "Request headers. Stored only to run the job: never returned by the API nor logged.",
+					example = "{\"Accept\": \"application/json\"}") @Nullable Map<String, String> headers,
+			@Schema(description = "Request body, sent as UTF-8 text.") @Nullable String body,
+			@Schema(description = "Named extraction rules: a rule starting with `$` is JSONPath, anything else a CSS "
+					+ "selector giving the first match's text, or with `@attr` its attribute.",
+					example = "{\"temperature\": \"$.current_condition.tmp\"}") @Nullable Map<String, String> extract) {
+
+		@Override
+		public String toString() {
+			// Headers and bodies can hold credentials for the upstream: never print them.
+			return "Request[" + this.method + " " + this.url + ", "
+					+ ((this.headers != null) ? this.headers.size() : 0) + " header(s)]";
+		}
+
+	}
+
+	/**
+	 * When failed requests are tried again: exponential backoff with jitter.
+	 *
+	 * @param maxAttempts attempts in all, the first included
+	 * @param initialBackoff wait before the first retry
+	 * @param maxBackoff longest wait between attempts
+	 */
+	@Schema(name = "RetrySubmission", description = "When failed requests are tried again (timeouts, connection "
+			+ "errors, 5xx, 408, 429), with exponential backoff and jitter. Other 4xx are never retried.")
+	record Retry(
+			@Schema(description = "Attempts in all, the first included, 1 to 10.", example = "3", minimum = "1",
+					maximum = "10") @Nullable Integer maxAttempts,
+			@Schema(description = "Wait before the first retry; doubles with each retry.", type = "string",
+					format = "duration", example = "PT0.2S") @Nullable Duration initialBackoff,
+			@Schema(description = "Longest wait between attempts, Retry-After included.", type = "string",
+					format = "duration", example = "PT5S") @Nullable Duration maxBackoff) {
+	}
+
+	@Override
+	public String toString() {
+		return "JobSubmission[name=" + this.name + ", requests=" + ((this.requests != null) ? this.requests.size() : 0)
+				+ "]";
+	}
+
+}

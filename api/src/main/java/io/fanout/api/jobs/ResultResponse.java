@@ -1,0 +1,67 @@
+package io.fanout.api.jobs;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fanout.fetch.ErrorKind;
+import io.fanout.fetch.FetchError;
+import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.JobResult;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What became of one request of a job. Carries the request's method and URL, never its headers.
+ *
+ * @param index the request's position in the job
+ * @param method its HTTP method
+ * @param url its URL
+ * @param outcome how it ended
+ * @param httpStatus the last response's status, if a response came
+ * @param attempts requests actually sent
+ * @param startedAt when the first attempt started
+ * @param durationMs from {@code startedAt} to the end, retries included
+ * @param extracted values of the extraction rules; null where a rule matched nothing
+ * @param body the body as text, when asked for, textual and within the limit
+ * @param bodySize bytes of body received
+ * @param error why it failed
+ */
+@Schema(name = "Result", description = "What became of one request of a job.", requiredProperties = { "index",
+		"method", "url", "outcome", "attempts", "startedAt", "durationMs", "extracted", "bodySize" })
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record ResultResponse(@Schema(example = "0") int index, @Schema(example = "GET") String method,
+		@Schema(example = "http://127.0.0.1:8080/demo/weather/paris") URI url,
+		@Schema(example = "SUCCEEDED") OutcomeKind outcome, @Schema(example = "200") @Nullable Integer httpStatus,
+		@Schema(description = "Requests actually sent (0 when nothing was sent).", example = "1") int attempts,
+		@Schema(example = "2026-11-21T08:00:00.015Z") Instant startedAt,
+		@Schema(description = "From startedAt to the end, retries and backoff included.",
+				example = "2004") long durationMs,
+		@Schema(description = "Values of the extraction rules by name; null where a rule matched nothing.",
+				example = "{\"temperature\": 18}") Map<String, @Nullable Object> extracted,
+		@Schema(description = "The body as text, only with includeBody=true, when textual and within maxBodySize.")
+		@Nullable String body,
+		@Schema(description = "Bytes of body received.", example = "42") long bodySize,
+		@Nullable Failure error) {
+
+	static ResultResponse of(JobResult result, boolean includeBody) {
+		FetchError error = result.error();
+		return new ResultResponse(result.index(), result.method(), result.url(), result.outcome(), result.httpStatus(),
+				result.attempts(), result.startedAt(), result.duration().toMillis(), result.extracted(),
+				includeBody ? result.body() : null, result.bodySize(),
+				(error != null) ? new Failure(error.kind(), error.message()) : null);
+	}
+
+	/**
+	 * Why a request failed.
+	 *
+	 * @param kind the finer cause
+	 * @param message one line for people
+	 */
+	@Schema(name = "ResultError", description = "Why a request failed.", requiredProperties = { "kind", "message" })
+	record Failure(@Schema(example = "TIMEOUT") ErrorKind kind,
+			@Schema(example = "no response within PT10S") String message) {
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.fanout.api;
+
+import java.io.IOException;
+import java.util.Map;
+
+import io.fanout.api.support.FanoutIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Operations: actuator on its own port with health groups for Kubernetes probes, Prometheus metrics
+ * and build and git information; probes also on the API port, without credentials.
+ */
+class ActuatorIntegrationTests extends FanoutIntegrationTest {
+
+	@LocalManagementPort
+	private int managementPort;
+
+	@LocalServerPort
+	private int serverPort;
+
+	@Test
+	void actuatorIsOnTheManagementPortOnly() {
+		assertThat(this.managementPort).isNotEqualTo(this.serverPort);
+		management().get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.groups").value((groups) -> assertThat(groups.toString()).contains("liveness", "readiness"));
+		this.client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void readinessIncludesTheDatabaseAndLivenessDoesNot() {
+		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+			.jsonPath("$.components.readinessState.status").isEqualTo("UP");
+		management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components.livenessState.status").isEqualTo("UP")
+			.jsonPath("$.components.r2dbc").doesNotExist();
+	}
+
+	@Test
+	void probesOnTheApiPortNeedNoCredentials() {
+		this.client.get().uri("/livez").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		this.client.get().uri("/readyz").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+	}
+
+	@Test
+	void prometheusExposesTheFetchMetrics() {
+		Map<String, Object> job = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/metrics")) + "}]}");
+		awaitStatus(KEY_A, job.get("id"), "COMPLETED");
+
+		String metrics = management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+
+		assertThat(metrics).contains("fanout_fetch_requests_seconds_count{host=\"127.0.0.1\",outcome=\"SUCCEEDED\"}")
+			.contains("resilience4j_circuitbreaker_state")
+			.contains("http_server_requests_seconds_count");
+	}
+
+	@Test
+	void infoHasBuildAndGitDetails() throws IOException {
+		WebTestClient.BodyContentSpec info = management().get().uri("/actuator/info").exchange().expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.build.artifact").isEqualTo("api")
+			.jsonPath("$.build.version").isNotEmpty()
+			.jsonPath("$.java.version").isNotEmpty();
+		// Built from a source archive without .git, there is no commit to show.
+		ClassPathResource git = new ClassPathResource("git.properties");
+		if (git.exists() && PropertiesLoaderUtils.loadProperties(git).containsKey("git.commit.id")) {
+			info.jsonPath("$.git.commit.id").isNotEmpty().jsonPath("$.git.branch").isNotEmpty();
+		}
+	}
+
+	private WebTestClient management() {
+		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.managementPort).build();
+	}
+
+}
