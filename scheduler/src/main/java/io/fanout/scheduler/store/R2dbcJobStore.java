@@ -9,7 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
@@ -479,9 +482,15 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		}
 		UUID jobId = fence.jobId();
 		List<Integer> indexes = results.stream().map(JobResult::index).distinct().toList();
+		IntSummaryStatistics range = indexes.stream().mapToInt(Integer::intValue).summaryStatistics();
+		// The range lets both databases walk the primary key (job_id, idx) between the batch's lowest
+		// and highest index instead of every result of the job: results complete roughly in index
+		// order, so that range is short, and the check stays cheap however large the job grows.
 		Mono<Void> work = lockFenced(fence).flatMap((counts) -> this.db
-			.sql("SELECT idx FROM job_results WHERE job_id = :id AND idx IN (:indexes)")
+			.sql("SELECT idx FROM job_results WHERE job_id = :id AND idx BETWEEN :low AND :high AND idx IN (:indexes)")
 			.bind("id", jobId)
+			.bind("low", range.getMin())
+			.bind("high", range.getMax())
 			.bind("indexes", indexes)
 			.map((row) -> required(row, "idx", Integer.class))
 			.all()
@@ -619,25 +628,29 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 					.append(", :b").append(i).append(", :bs").append(i).append(", :x").append(i)
 					.append(", :ek").append(i).append(", :em").append(i).append(")");
 			}
-			GenericExecuteSpec spec = this.db.sql(sql.toString()).bind("job", jobId);
+			// All values bound in one call: binding one by one copies the growing map of bindings each
+			// time, which costs more than the insert itself for a chunk of a few thousand values.
+			Map<String, Object> values = new HashMap<>(chunk.size() * 20);
+			values.put("job", jobId);
 			for (int i = 0; i < chunk.size(); i++) {
 				JobResult result = chunk.get(i);
 				FetchError error = result.error();
-				spec = spec.bind("i" + i, result.index())
-					.bind("s" + i, seq.getAndIncrement())
-					.bind("m" + i, result.method())
-					.bind("u" + i, result.url().toString())
-					.bind("o" + i, result.outcome().name())
-					.bind("a" + i, result.attempts())
-					.bind("t" + i, timestamp(micros(result.startedAt())))
-					.bind("d" + i, result.duration().toNanos() / 1000)
-					.bind("bs" + i, result.bodySize());
-				spec = bind(spec, "h" + i, result.httpStatus(), Integer.class);
-				spec = bind(spec, "b" + i, result.body(), String.class);
-				spec = bind(spec, "x" + i, this.codec.writeExtracted(result.extracted()), String.class);
-				spec = bind(spec, "ek" + i, (error != null) ? error.kind().name() : null, String.class);
-				spec = bind(spec, "em" + i, (error != null) ? error.message() : null, String.class);
+				values.put("i" + i, result.index());
+				values.put("s" + i, seq.getAndIncrement());
+				values.put("m" + i, result.method());
+				values.put("u" + i, result.url().toString());
+				values.put("o" + i, result.outcome().name());
+				values.put("a" + i, result.attempts());
+				values.put("t" + i, timestamp(micros(result.startedAt())));
+				values.put("d" + i, result.duration().toNanos() / 1000);
+				values.put("bs" + i, result.bodySize());
+				values.put("h" + i, Parameter.fromOrEmpty(result.httpStatus(), Integer.class));
+				values.put("b" + i, Parameter.fromOrEmpty(result.body(), String.class));
+				values.put("x" + i, Parameter.fromOrEmpty(this.codec.writeExtracted(result.extracted()), String.class));
+				values.put("ek" + i, Parameter.fromOrEmpty((error != null) ? error.kind().name() : null, String.class));
+				values.put("em" + i, Parameter.fromOrEmpty((error != null) ? error.message() : null, String.class));
 			}
+			GenericExecuteSpec spec = this.db.sql(sql.toString()).bindValues(values);
 			return spec.then();
 		}).then();
 	}
