@@ -70,6 +70,11 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private static final Duration BULKHEAD_RETRY_MAX = Duration.ofMillis(250);
 
+	/** A full bulkhead is tried again until the time limiter gives up; the spec is immutable, so shared. */
+	private static final Retry BULKHEAD_RETRY = Retry.backoff(Long.MAX_VALUE, BULKHEAD_RETRY_MIN)
+		.maxBackoff(BULKHEAD_RETRY_MAX)
+		.filter(BulkheadFullException.class::isInstance);
+
 	private final HttpClient http;
 
 	private final HostGuards guards;
@@ -179,9 +184,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 				? Mono.error(new RetryableStatusException(response)) : Mono.just(response));
 		return exchange.transformDeferred(BulkheadOperator.of(guard.bulkhead()))
 			.transformDeferred(BulkheadOperator.of(this.guards.global()))
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, BULKHEAD_RETRY_MIN)
-				.maxBackoff(BULKHEAD_RETRY_MAX)
-				.filter(BulkheadFullException.class::isInstance))
+			.retryWhen(BULKHEAD_RETRY)
 			.timeout(policy.timeout())
 			.onErrorMap(TimeoutException.class, timeout -> sent.get() ? timeout
 					: new RejectedException("bulkheads stayed full for " + policy.timeout().toMillis() + " ms"))
@@ -237,9 +240,9 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private Mono<RawResponse> exchange(String method, URI uri, Map<String, String> headers, @Nullable String body,
 			long maxBodySize) {
-		HttpClient.RequestSender sender = this.http.headers(h -> headers.forEach(h::set))
-			.request(HttpMethod.valueOf(method))
-			.uri(uri);
+		// Configuring headers copies the client's configuration: only pay for it when there are some.
+		HttpClient client = headers.isEmpty() ? this.http : this.http.headers(h -> headers.forEach(h::set));
+		HttpClient.RequestSender sender = client.request(HttpMethod.valueOf(method)).uri(uri);
 		HttpClient.ResponseReceiver<?> receiver = (body != null)
 				? sender.send(ByteBufFlux.fromString(Mono.just(body), java.nio.charset.StandardCharsets.UTF_8,
 						io.netty.buffer.ByteBufAllocator.DEFAULT))
