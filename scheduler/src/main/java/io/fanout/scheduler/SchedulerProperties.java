@@ -31,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retention how long finished jobs and their results are kept
  * @param purgeInterval how often expired jobs are purged
  * @param purgeBatchSize most jobs deleted in one purge statement
+ * @param scheduleTickInterval how often every instance looks for due schedules and fires them
+ * @param minFixedRate shortest {@code fixedRate} a schedule may have
  */
 @ConfigurationProperties("fanout.scheduler")
 public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
@@ -41,7 +43,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("250ms") Duration streamPollInterval,
 		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
 		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
-		@DefaultValue("100") int purgeBatchSize) {
+		@DefaultValue("100") int purgeBatchSize, @DefaultValue("1s") Duration scheduleTickInterval,
+		@DefaultValue("1s") Duration minFixedRate) {
 
 	public SchedulerProperties {
 		if (nodeId != null && (nodeId.isBlank() || nodeId.length() > 200)) {
@@ -60,6 +63,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("stream-poll-interval", streamPollInterval);
 		positive("retention", retention);
 		positive("purge-interval", purgeInterval);
+		positive("schedule-tick-interval", scheduleTickInterval);
+		positive("min-fixed-rate", minFixedRate);
 		if (queueFullRetryAfter.isNegative() || shutdownGracePeriod.isNegative()) {
 			throw new IllegalArgumentException(
 					"fanout.scheduler.queue-full-retry-after and shutdown-grace-period must not be negative");
@@ -74,7 +79,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 	public static SchedulerProperties defaults() {
 		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 100, Duration.ofMillis(250), Duration.ofMillis(250),
-				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100);
+				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,
+				Duration.ofSeconds(1), Duration.ofSeconds(1));
 	}
 
 	private static void positive(String name, int value) {

@@ -45,7 +45,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The jobs resource. Every operation acts for the authenticated tenant: another tenant's job is
@@ -341,26 +340,14 @@ class JobController {
 	private static PageResponses.JobPage jobPage(JobPage page, ServerHttpRequest request) {
 		String next = (page.nextCursor() != null) ? page.nextCursor().toString() : null;
 		return new PageResponses.JobPage(page.items().stream().map(JobResponse::of).toList(), next,
-				links(request, next));
+				PageResponses.PageLinks.of(request, next));
 	}
 
 	private static PageResponses.ResultPage resultPage(ResultPage page, boolean includeBody,
 			ServerHttpRequest request) {
 		String next = (page.nextCursor() != null) ? page.nextCursor().toString() : null;
 		return new PageResponses.ResultPage(page.items().stream().map((result) -> ResultResponse.of(result, includeBody))
-			.toList(), next, links(request, next));
-	}
-
-	/** This page's path and query, and the same with the next cursor. */
-	private static PageResponses.PageLinks links(ServerHttpRequest request, @Nullable String nextCursor) {
-		URI uri = request.getURI();
-		String self = uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
-		String next = (nextCursor != null) ? UriComponentsBuilder.fromPath(uri.getRawPath())
-			.query(uri.getRawQuery())
-			.replaceQueryParam("cursor", nextCursor)
-			.build(true)
-			.toUriString() : null;
-		return new PageResponses.PageLinks(self, next);
+			.toList(), next, PageResponses.PageLinks.of(request, next));
 	}
 
 	private static Set<OutcomeKind> outcomes(@Nullable List<OutcomeKind> outcomes) {

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 @Schema(name = "Job", description = "A job: its status and progress. Its requests are not part of it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobResponse(
+public record JobResponse(
 		@Schema(description = "Time-ordered id (UUID version 7).", requiredMode = Schema.RequiredMode.REQUIRED,
 				example = "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31") UUID id,
 		@Schema(description = "Name given at submission.", example = "weather") @Nullable String name,
@@ -52,7 +52,8 @@ record JobResponse(
 		@Schema(description = "The schedule that submitted it, if any.") @Nullable UUID scheduleId,
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links) {
 
-	static JobResponse of(Job job) {
+	/** The job as the API shows it. */
+	public static JobResponse of(Job job) {
 		JobError error = job.error();
 		return new JobResponse(job.id(), job.name(), job.status(), Progress.of(job), job.labels(), job.priority(),
 				job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), job.deadline(),

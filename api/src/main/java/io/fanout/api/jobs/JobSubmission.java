@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param labels labels to filter jobs by
  */
 @Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them.")
-record JobSubmission(
+public record JobSubmission(
 		@Schema(description = "Optional name, up to 200 characters.", example = "weather") @Nullable String name,
 		@Schema(description = "The requests, at least one (at most `fanout.scheduler.max-requests-per-job`, 10,000 by "
 				+ "default). Results are keyed by position in this list.",
@@ -60,7 +60,7 @@ record JobSubmission(
 	 * @param extract named extraction rules: JSONPath ({@code $.a.b}) or a CSS selector
 	 */
 	@Schema(name = "RequestSubmission", description = "One HTTP request of a job.")
-	record Request(
+	public record Request(
 			@Schema(description = "Absolute http or https URL.", example = "https://wttr.in/paris?format=j1",
 					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String url,
 			@Schema(description = "HTTP method.", example = "GET", defaultValue = "GET",
@@ -90,7 +90,7 @@ record JobSubmission(
 	 */
 	@Schema(name = "RetrySubmission", description = "When failed requests are tried again (timeouts, connection "
 			+ "errors, 5xx, 408, 429), with exponential backoff and jitter. Other 4xx are never retried.")
-	record Retry(
+	public record Retry(
 			@Schema(description = "Attempts in all, the first included, 1 to 10.", example = "3", minimum = "1",
 					maximum = "10") @Nullable Integer maxAttempts,
 			@Schema(description = "Wait before the first retry; doubles with each retry.", type = "string",

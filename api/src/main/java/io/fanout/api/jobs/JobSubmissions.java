@@ -24,10 +24,10 @@ import org.springframework.stereotype.Component;
  * out from {@code fanout.fetch.default-policy.*}, enforces the configured caps, and reports every
  * invalid field at once, by path ({@code requests[3].url}), as an {@link InvalidRequestException}.
  * The rules themselves are fetch-service's and the scheduler's; this class only collects their
- * verdicts.
+ * verdicts. Schedules use it for their job template.
  */
 @Component
-class JobSubmissions {
+public class JobSubmissions {
 
 	/** Most invalid fields listed in one response. */
 	static final int MAX_ERRORS = 100;
@@ -45,7 +45,7 @@ class JobSubmissions {
 	}
 
 	/** The spec to submit, or an {@link InvalidRequestException} naming every invalid field. */
-	JobSpec toSpec(JobSubmission submission) {
+	public JobSpec toSpec(JobSubmission submission) {
 		List<InvalidField> errors = new ArrayList<>();
 		List<FetchRequest> requests = requests(submission.requests(), errors);
 		FetchPolicy policy = policy(submission, errors);

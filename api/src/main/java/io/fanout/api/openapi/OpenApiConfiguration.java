@@ -63,7 +63,8 @@ class OpenApiConfiguration {
 			.description("""
 					Fanout runs batches of HTTP requests concurrently — bounded by a concurrency cap, each \
 					request under a timeout, failed requests retried with backoff — and stores and serves each \
-					request's result, also as a live stream. Jobs can be cancelled while they run.
+					request's result, also as a live stream. Jobs can be cancelled while they run. Schedules \
+					submit a job periodically, on a cron expression or at a fixed rate.
 
 					Every error is an RFC 9457 Problem Details document (`application/problem+json`) whose \
 					`type` names the kind of error."""))
@@ -88,10 +89,15 @@ class OpenApiConfiguration {
 				.example("/api/v1/jobs"))
 			.addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/InvalidField"))
 				.description("For `validation` problems: every invalid field."))
-			.addProperty("jobStatus", new StringSchema().description("For `job-state` problems: the job's status.")
+			.addProperty("jobStatus", new StringSchema()
+				.description("For `job-state` problems: the job's status; for `schedule-overlap` problems: the status "
+						+ "of the job still going.")
 				.example("COMPLETED"))
 			.addProperty("jobId", new UUIDSchema()
-				.description("For `idempotency-conflict` problems: the job created with the key."))
+				.description("For `idempotency-conflict` problems: the job created with the key; for "
+						+ "`schedule-overlap` problems: the job still going."))
+			.addProperty("scheduleId", new UUIDSchema()
+				.description("For `schedule-name-taken` problems: the schedule that has the name."))
 			.required(List.of("type", "title", "status"));
 	}
 
@@ -121,7 +127,7 @@ class OpenApiConfiguration {
 				"Missing or invalid credentials.", "Authentication is required: send an API key in the "
 						+ SecurityConfiguration.API_KEY_HEADER + " header.", Map.of()));
 		responses.put("NotFound", problemResponse(ProblemType.NOT_FOUND,
-				"No such job for this tenant (a job of another tenant is not found either).",
+				"No such job or schedule for this tenant (another tenant's is not found either).",
 				"job 019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31 not found", Map.of()));
 		responses.put("NotAcceptable", problemResponse(ProblemType.NOT_ACCEPTABLE,
 				"None of the media types in Accept can be produced.", "None of the accepted media types can be "
@@ -141,6 +147,15 @@ class OpenApiConfiguration {
 				"The Idempotency-Key was already used for a different submission.",
 				"idempotency key 'k1' was already used for a different job (019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31)",
 				Map.of("jobId", "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")));
+		responses.put("ScheduleNameConflict", problemResponse(ProblemType.SCHEDULE_NAME_TAKEN,
+				"The tenant already has a schedule of this name.",
+				"a schedule named 'weather' already exists (019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a)",
+				Map.of("scheduleId", "019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a")));
+		responses.put("ScheduleOverlap", problemResponse(ProblemType.SCHEDULE_OVERLAP,
+				"The schedule's previous job is still going and its overlap policy is SKIP: nothing was launched.",
+				"the previous run of schedule 019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a (job "
+						+ "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31) is still RUNNING and its overlap policy is SKIP",
+				Map.of("jobId", "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31", "jobStatus", "RUNNING")));
 		ApiResponse queueFull = problemResponse(ProblemType.QUEUE_FULL, "Too many jobs are waiting; retry later.",
 				"The job queue is full; try again in 5 s.", Map.of());
 		queueFull.addHeaderObject("Retry-After", new Header().description("Seconds to wait before submitting again.")

@@ -26,7 +26,7 @@ public enum ProblemType {
 	/** Authenticated, but not allowed. */
 	FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden"),
 
-	/** No such resource for this tenant (also: another tenant's job). */
+	/** No such resource for this tenant (also: another tenant's job or schedule). */
 	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
 
 	/** The resource does not support the method. */
@@ -43,6 +43,12 @@ public enum ProblemType {
 
 	/** The job's status does not allow the operation (cancelling a finished job, deleting a running one). */
 	JOB_STATE("job-state", HttpStatus.CONFLICT, "Conflict with the job's state"),
+
+	/** A schedule name the tenant already gave another schedule. */
+	SCHEDULE_NAME_TAKEN("schedule-name-taken", HttpStatus.CONFLICT, "Schedule name taken"),
+
+	/** A schedule run by hand while its previous job is still going, under the SKIP overlap policy. */
+	SCHEDULE_OVERLAP("schedule-overlap", HttpStatus.CONFLICT, "Previous run still going"),
 
 	/** An {@code Idempotency-Key} reused for a different submission. */
 	IDEMPOTENCY_CONFLICT("idempotency-conflict", HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused"),

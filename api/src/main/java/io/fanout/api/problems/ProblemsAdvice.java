@@ -12,8 +12,12 @@ import io.fanout.fetch.InvalidFetchRequestException;
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.IllegalJobStateException;
 import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.InvalidScheduleException;
 import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.ScheduleNameConflictException;
+import io.fanout.scheduler.ScheduleNotFoundException;
+import io.fanout.scheduler.ScheduleOverlapException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -75,6 +79,31 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException ex) {
 		return respond(ProblemType.NOT_FOUND.problem(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> invalidSchedule(InvalidScheduleException ex) {
+		return respond(validation(List.of(new InvalidField(ex.field(), ex.getMessage()))));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> scheduleNotFound(ScheduleNotFoundException ex) {
+		return respond(ProblemType.NOT_FOUND.problem(ex.getMessage()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> scheduleNameConflict(ScheduleNameConflictException ex) {
+		ProblemDetail problem = ProblemType.SCHEDULE_NAME_TAKEN.problem(ex.getMessage());
+		problem.setProperty("scheduleId", ex.existingScheduleId());
+		return respond(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> scheduleOverlap(ScheduleOverlapException ex) {
+		ProblemDetail problem = ProblemType.SCHEDULE_OVERLAP.problem(ex.getMessage());
+		problem.setProperty("jobId", ex.jobId());
+		problem.setProperty("jobStatus", ex.jobStatus());
+		return respond(problem);
 	}
 
 	@ExceptionHandler

@@ -3,6 +3,7 @@ package io.fanout.api.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.fanout.api.support.FanoutIntegrationTest;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -22,9 +24,10 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's example, as written there, against the {@code demo} profile (with a shorter delay):
- * the three cities are fetched concurrently, and one after the other with {@code concurrency: 1}.
- * Asserted by when each request started and ended, not by how long anything took.
+ * The README's examples, as written there, against the {@code demo} profile (with a shorter delay):
+ * the three cities are fetched concurrently, and one after the other with {@code concurrency: 1};
+ * the schedule launches jobs on its own (every second here rather than every ten). Asserted by when
+ * each request started and ended, not by how long anything took.
  */
 @ActiveProfiles("demo")
 @TestPropertySource(properties = "fanout.demo.delay=300ms")
@@ -71,6 +74,48 @@ class DemoIntegrationTests extends FanoutIntegrationTest {
 		}
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void theReadmeScheduleLaunchesJobsOnItsOwn() throws IOException {
+		Map<String, Object> schedule = this.client.post()
+			.uri("/api/v1/schedules")
+			.header("X-API-Key", DEMO_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(readmeSchedule().replace("\"PT10S\"", "\"PT1S\""))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		try {
+			Map<String, Object> job = Awaitility.await()
+				.atMost(Duration.ofSeconds(15))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> ((List<Map<String, Object>>) this.client.get()
+					.uri("/api/v1/jobs?scheduleId=" + schedule.get("id"))
+					.header("X-API-Key", DEMO_KEY)
+					.exchange()
+					.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+					})
+					.returnResult()
+					.getResponseBody()
+					.get("items")), (jobs) -> !jobs.isEmpty())
+				.get(0);
+			assertThat(job).containsEntry("name", "weather");
+			awaitStatus(DEMO_KEY, job.get("id"), "COMPLETED");
+		}
+		finally {
+			this.client.delete()
+				.uri("/api/v1/schedules/" + schedule.get("id"))
+				.header("X-API-Key", DEMO_KEY)
+				.exchange()
+				.expectStatus()
+				.isNoContent();
+		}
+	}
+
 	private List<Map<String, Object>> run(String submission) {
 		Map<String, Object> job = submit(DEMO_KEY, submission);
 		awaitStatus(DEMO_KEY, job.get("id"), "COMPLETED");
@@ -98,6 +143,15 @@ class DemoIntegrationTests extends FanoutIntegrationTest {
 		Matcher body = Pattern.compile("curl -s localhost:8080/api/v1/jobs .*? -d '(\\{.*?\\})'", Pattern.DOTALL)
 			.matcher(readme);
 		assertThat(body.find()).as("the README submits a job with curl -d '…'").isTrue();
+		return body.group(1).replace("127.0.0.1:8080", "127.0.0.1:" + this.port);
+	}
+
+	/** The body of the README's schedule, pointed at this test's port. */
+	private String readmeSchedule() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		Matcher body = Pattern.compile("curl -s localhost:8080/api/v1/schedules .*? -d '(\\{.*?\\})'", Pattern.DOTALL)
+			.matcher(readme);
+		assertThat(body.find()).as("the README creates a schedule with curl -d '…'").isTrue();
 		return body.group(1).replace("127.0.0.1:8080", "127.0.0.1:" + this.port);
 	}
 

@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 
 import io.fanout.api.security.SecurityConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
+import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.SchedulerProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,12 +17,14 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
- * A {@link WebFluxTest} slice of the API: the controllers, the jobs and problems components, the
- * security configuration with two tenants' API keys, and the fetch and scheduler settings. Tests mock
- * the {@code JobService}. Small limits (5 requests per job, 16 KB bodies) keep the error tests
- * cheap. Every test class using it shares one application context.
+ * A {@link WebFluxTest} slice of the API: the controllers, the jobs, schedules and problems
+ * components, the security configuration with two tenants' API keys, and the fetch and scheduler
+ * settings. Tests mock the {@code JobService}; the {@code ScheduleService} is a mock here for every
+ * test (tests that use it autowire it). Small limits (5 requests per job, 16 KB bodies) keep the error
+ * tests cheap. Every test class using it shares one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,8 +33,9 @@ import org.springframework.context.annotation.Import;
 		"fanout.security.api-keys.tenant-b=" + ApiSliceTest.KEY_B, "fanout.scheduler.max-requests-per-job=5",
 		"spring.http.codecs.max-in-memory-size=16KB" },
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-				pattern = "io\\.fanout\\.api\\.(jobs|problems)\\..*"))
+				pattern = "io\\.fanout\\.api\\.(jobs|problems|schedules)\\..*"))
 @Import({ SecurityConfiguration.class, ApiSliceTest.Settings.class })
+@MockitoBean(types = ScheduleService.class)
 public @interface ApiSliceTest {
 
 	/** The API key of {@code tenant-a}. */

@@ -8,23 +8,24 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Version 7 UUIDs (RFC 9562): 48 bits of Unix milliseconds from the clock, then a 12-bit counter, so
  * that ids generated here sort in generation order, and by time across nodes. That order is what
- * listing pages by.
+ * listing pages by. Jobs and schedules take their ids from it.
  * <p>
  * Random bits come from {@link ThreadLocalRandom}: ids are not secrets (every read is scoped to the
  * owner), and {@code SecureRandom} may block on entropy, which an event loop must not.
  */
-final class JobIds {
+public final class JobIds {
 
 	private final Clock clock;
 
 	/** Milliseconds shifted left 12 bits, plus the counter: incrementing carries into the time. */
 	private final AtomicLong last = new AtomicLong();
 
-	JobIds(Clock clock) {
+	public JobIds(Clock clock) {
 		this.clock = clock;
 	}
 
-	UUID next() {
+	/** A new id, after every id this instance generated before. */
+	public UUID next() {
 		long stamp = this.last.updateAndGet((previous) -> {
 			long now = this.clock.millis() << 12;
 			// A new millisecond starts its counter at a random point of the lower half, leaving room.

@@ -3,9 +3,6 @@ package io.fanout.scheduler.store;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
@@ -53,6 +50,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
+
+import static io.fanout.scheduler.store.Sql.bind;
+import static io.fanout.scheduler.store.Sql.instant;
+import static io.fanout.scheduler.store.Sql.micros;
+import static io.fanout.scheduler.store.Sql.required;
+import static io.fanout.scheduler.store.Sql.requiredInstant;
+import static io.fanout.scheduler.store.Sql.timestamp;
 
 /**
  * The {@link JobStore} on R2DBC's {@link DatabaseClient}, for H2 and PostgreSQL alike: only the claim
@@ -124,6 +128,16 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		return this.dialect;
 	}
 
+	/** The client of this store's database, for the schedule store's statements. */
+	DatabaseClient databaseClient() {
+		return this.db;
+	}
+
+	/** Transactions on this store's database. */
+	TransactionalOperator transactionalOperator() {
+		return this.tx;
+	}
+
 	@Override
 	public void close() {
 		if (this.driverThreads != null) {
@@ -135,6 +149,20 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 
 	@Override
 	public Mono<Job> insert(NewJob job) {
+		Mono<Job> insertOrFind = this.tx.transactional(insertInTransaction(job)).onErrorResume(
+				DataIntegrityViolationException.class,
+				// Another submission with the same key won the race: behave as if it had come first.
+				(ex) -> (job.idempotencyKey() != null) ? findIdempotentNow(job.owner(), job.idempotencyKey(),
+						this.codec.fingerprint(job.spec(), job.scheduleId())).switchIfEmpty(Mono.error(ex))
+						: Mono.error(ex));
+		return onDriver(insertOrFind);
+	}
+
+	/**
+	 * The statements that insert a queued job, to run in a transaction of the caller's, on the
+	 * caller's thread: a schedule inserts its job in the transaction that claims its fire.
+	 */
+	Mono<Job> insertInTransaction(NewJob job) {
 		JobSpec spec = job.spec();
 		Instant createdAt = micros(job.createdAt());
 		String hash = this.codec.fingerprint(spec, job.scheduleId());
@@ -173,13 +201,7 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		Job inserted = new Job(job.id(), job.owner(), spec.name(), spec.labels(), spec.priority(), JobStatus.QUEUED,
 				JobProgress.none(spec.requests().size()), 0, false, createdAt, null, null, deadline, null,
 				job.idempotencyKey(), job.scheduleId(), null, null);
-		Mono<Job> insertOrFind = this.tx.transactional(work).thenReturn(inserted).onErrorResume(
-				DataIntegrityViolationException.class,
-				// Another submission with the same key won the race: behave as if it had come first.
-				(ex) -> (job.idempotencyKey() != null)
-						? findIdempotentNow(job.owner(), job.idempotencyKey(), hash).switchIfEmpty(Mono.error(ex))
-						: Mono.error(ex));
-		return onDriver(insertOrFind);
+		return work.thenReturn(inserted);
 	}
 
 	@Override
@@ -727,43 +749,13 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		return kind.name().toLowerCase(Locale.ROOT);
 	}
 
-	private static <T> T required(Readable row, String column, Class<T> type) {
-		T value = row.get(column, type);
-		if (value == null) {
-			throw new IllegalStateException("column " + column + " is null");
-		}
-		return value;
-	}
-
-	private static @Nullable Instant instant(Readable row, String column) {
-		OffsetDateTime value = row.get(column, OffsetDateTime.class);
-		return (value != null) ? value.toInstant() : null;
-	}
-
-	private static Instant requiredInstant(Readable row, String column) {
-		return required(row, column, OffsetDateTime.class).toInstant();
-	}
-
-	/** Both databases keep microseconds; truncating first makes what is returned equal what is stored. */
-	private static Instant micros(Instant instant) {
-		return instant.truncatedTo(ChronoUnit.MICROS);
-	}
-
-	private static OffsetDateTime timestamp(Instant instant) {
-		return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-	}
-
-	private static GenericExecuteSpec bind(GenericExecuteSpec spec, String name, @Nullable Object value,
-			Class<?> type) {
-		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
-	}
-
-	private <T> Mono<T> onDriver(Mono<T> mono) {
+	/** Runs the database work of {@code mono} where this database's driver may run; see the class comment. */
+	<T> Mono<T> onDriver(Mono<T> mono) {
 		return (this.driverScheduler != null)
 				? mono.subscribeOn(this.driverScheduler).publishOn(Schedulers.parallel()) : mono;
 	}
 
-	private <T> Flux<T> onDriver(Flux<T> flux) {
+	<T> Flux<T> onDriver(Flux<T> flux) {
 		return (this.driverScheduler != null)
 				? flux.subscribeOn(this.driverScheduler).publishOn(Schedulers.parallel()) : flux;
 	}
@@ -784,5 +776,4 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		executor.prestartAllCoreThreads();
 		return executor;
 	}
-
 }

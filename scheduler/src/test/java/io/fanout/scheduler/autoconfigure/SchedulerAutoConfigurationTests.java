@@ -9,10 +9,16 @@ import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.DefaultJobService;
+import io.fanout.scheduler.schedules.DeclaredSchedules;
+import io.fanout.scheduler.schedules.DefaultScheduleService;
+import io.fanout.scheduler.schedules.ScheduleTicker;
 import io.fanout.scheduler.store.JobStore;
 import io.fanout.scheduler.store.R2dbcJobStore;
+import io.fanout.scheduler.store.R2dbcScheduleStore;
+import io.fanout.scheduler.store.ScheduleStore;
 import io.fanout.scheduler.support.SettableClock;
 import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.worker.JobWorker;
@@ -123,6 +129,66 @@ class SchedulerAutoConfigurationTests {
 				assertThat(context.getBean(JobService.class)).isSameAs(service);
 				assertThat(context.getBean(JobStore.class)).isSameAs(store);
 			});
+	}
+
+	@Test
+	void providesSchedulesOnTheR2dbcJobStore() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(R2dbcScheduleStore.class)
+				.hasSingleBean(DefaultScheduleService.class)
+				.hasSingleBean(DeclaredSchedules.class)
+				.hasSingleBean(ScheduleTicker.class);
+			assertThat(context.getBean(ScheduleTicker.class).isRunning()).isTrue();
+			assertThat(context.getBean(DeclaredSchedules.class).isEmpty()).isTrue();
+		});
+	}
+
+	@Test
+	void aJobStoreOfTheUsersOwnComesWithoutSchedules() {
+		this.runner.withBean(JobStore.class, () -> Mockito.mock(JobStore.class))
+			.withPropertyValues("fanout.scheduler.worker-enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ScheduleStore.class)
+				.doesNotHaveBean(ScheduleService.class)
+				.doesNotHaveBean(ScheduleTicker.class));
+	}
+
+	@Test
+	void aUserScheduleServiceWins() {
+		ScheduleService service = Mockito.mock(ScheduleService.class);
+		this.runner.withBean(ScheduleService.class, () -> service)
+			.run((context) -> assertThat(context.getBean(ScheduleService.class)).isSameAs(service));
+	}
+
+	@Test
+	void declaredSchedulesAreCheckedAtStartup() {
+		this.runner
+			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.fixed-rate=5m",
+					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.run((context) -> assertThat(context.getBean(DeclaredSchedules.class).isEmpty()).isFalse());
+		this.runner
+			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.cron=0 * * * *",
+					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.schedules.prices.trigger.cron")
+				.hasMessageContaining("six fields"));
+		this.runner
+			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.fixed-rate=5m",
+					"fanout.schedules.prices.template.requests[0].url=ftp://127.0.0.1/prices")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.schedules.prices.template.requests[0].url"));
+		this.runner
+			.withPropertyValues("fanout.schedules.prices.trigger.fixed-rate=500ms",
+					"fanout.schedules.prices.owner=alice",
+					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.schedules.prices.trigger.fixed-rate: a fixed rate must be at least PT1S"));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -17,12 +18,15 @@ import reactor.netty.http.server.HttpServerResponse;
  * <ul>
  * <li>{@code /ok/...} answers 200 with a small JSON body at once;</li>
  * <li>{@code /status/{code}/...} answers with that status;</li>
+ * <li>{@code /gate/{name}/...} answers 200 once {@link #open(String)} was called for the name;</li>
  * <li>{@code /never/...} never answers: the request stays open until the client closes it.</li>
  * </ul>
  */
 public final class TestUpstream implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+
+	private final Map<String, Sinks.One<Boolean>> gates = new ConcurrentHashMap<>();
 
 	private final AtomicInteger requests = new AtomicInteger();
 
@@ -39,6 +43,11 @@ public final class TestUpstream implements AutoCloseable {
 	/** A URL of this server, e.g. {@code url("/ok/1")}. */
 	public String url(String path) {
 		return "http://127.0.0.1:" + this.server.port() + path;
+	}
+
+	/** Lets the requests waiting at {@code /gate/{name}/...} (and later ones) through. */
+	public void open(String name) {
+		gate(name).tryEmitValue(true);
 	}
 
 	/** How many requests this path received. */
@@ -86,6 +95,11 @@ public final class TestUpstream implements AutoCloseable {
 					.then();
 			case "status":
 				return response.status(Integer.parseInt(parts[2])).sendString(Mono.just("status " + parts[2])).then();
+			case "gate":
+				return gate(parts[2]).asMono()
+					.then(response.header("Content-Type", "application/json")
+						.sendString(Mono.just("{\"path\":\"" + path + "\",\"tmp\":21}"))
+						.then());
 			case "never":
 				this.hanging.incrementAndGet();
 				request.withConnection((connection) -> connection.onDispose(() -> {
@@ -96,6 +110,10 @@ public final class TestUpstream implements AutoCloseable {
 			default:
 				return response.status(404).send();
 		}
+	}
+
+	private Sinks.One<Boolean> gate(String name) {
+		return this.gates.computeIfAbsent(name, (key) -> Sinks.one());
 	}
 
 	@Override

@@ -1,0 +1,15 @@
+package io.fanout.scheduler.store;
+
+import io.fanout.scheduler.support.TestDatabase;
+
+/**
+ * The schedule store contract on embedded H2.
+ */
+class H2ScheduleStoreTests extends ScheduleStoreContractTests {
+
+	@Override
+	TestDatabase createDatabase() {
+		return TestDatabase.h2();
+	}
+
+}
