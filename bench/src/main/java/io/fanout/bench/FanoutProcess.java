@@ -1,0 +1,123 @@
+package io.fanout.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Fanout instance started from the packaged jar in a process of its own, on free ports, with a
+ * fresh data directory, so its start-up and memory are measured apart from the harness.
+ */
+final class FanoutProcess implements AutoCloseable {
+
+	private final Process process;
+
+	final int port;
+
+	final int managementPort;
+
+	final Duration startup;
+
+	private FanoutProcess(Process process, int port, int managementPort, Duration startup) {
+		this.process = process;
+		this.port = port;
+		this.managementPort = managementPort;
+		this.startup = startup;
+	}
+
+	static FanoutProcess start(Path jar, List<String> jvmOptions, List<String> arguments, Path log)
+			throws IOException, InterruptedException {
+		int port = freePort();
+		int managementPort = freePort();
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.add("-jar");
+		command.add(jar.toString());
+		command.add("--server.port=" + port);
+		command.add("--management.server.port=" + managementPort);
+		command.addAll(arguments);
+		long start = System.nanoTime();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+		URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("Fanout exited with " + process.exitValue() + "; see " + log);
+			}
+			try {
+				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(1)).build(),
+						HttpResponse.BodyHandlers.discarding());
+				if (response.statusCode() == 200) {
+					return new FanoutProcess(process, port, managementPort, Duration.ofNanos(System.nanoTime() - start));
+				}
+			}
+			catch (IOException ex) {
+				// Not listening yet.
+			}
+			Thread.sleep(10);
+		}
+		process.destroyForcibly();
+		throw new IllegalStateException("Fanout did not become ready within 120 s; see " + log);
+	}
+
+	String baseUrl() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Resets the process's peak resident set size, so the next reading covers one scenario. */
+	void resetPeakRss() {
+		try {
+			Files.writeString(Path.of("/proc", Long.toString(pid()), "clear_refs"), "5");
+		}
+		catch (IOException ex) {
+			// Not Linux, or not allowed: the peak then covers the process's whole life.
+		}
+	}
+
+	/** Peak resident set size in MiB since start or the last reset, or -1 where /proc is missing. */
+	double peakRssMib() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+				}
+			}
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		return -1;
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
+}
