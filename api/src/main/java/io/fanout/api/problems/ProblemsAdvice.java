@@ -18,6 +18,7 @@ import io.fanout.scheduler.QueueFullException;
 import io.fanout.scheduler.ScheduleNameConflictException;
 import io.fanout.scheduler.ScheduleNotFoundException;
 import io.fanout.scheduler.ScheduleOverlapException;
+import io.fanout.scheduler.SchedulerException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -68,26 +69,21 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidJobSpec(InvalidJobSpecException ex) {
-		return respond(validation(List.of(new InvalidField(ex.field(), ex.getMessage()))));
+		return invalidField(ex.field(), ex.getMessage());
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidFetchRequest(InvalidFetchRequestException ex) {
-		return respond(validation(List.of(new InvalidField(ex.field(), ex.getMessage()))));
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException ex) {
-		return respond(ProblemType.NOT_FOUND.problem(ex.getMessage()));
+		return invalidField(ex.field(), ex.getMessage());
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidSchedule(InvalidScheduleException ex) {
-		return respond(validation(List.of(new InvalidField(ex.field(), ex.getMessage()))));
+		return invalidField(ex.field(), ex.getMessage());
 	}
 
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> scheduleNotFound(ScheduleNotFoundException ex) {
+	@ExceptionHandler({ JobNotFoundException.class, ScheduleNotFoundException.class })
+	ResponseEntity<ProblemDetail> notFound(SchedulerException ex) {
 		return respond(ProblemType.NOT_FOUND.problem(ex.getMessage()));
 	}
 
@@ -323,6 +319,10 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}
 		return null;
+	}
+
+	private static ResponseEntity<ProblemDetail> invalidField(String field, String message) {
+		return respond(validation(List.of(new InvalidField(field, message))));
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
