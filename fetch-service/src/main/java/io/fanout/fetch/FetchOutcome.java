@@ -2,6 +2,8 @@ package io.fanout.fetch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -25,7 +27,7 @@ public record FetchOutcome(int index, OutcomeKind kind, @Nullable Integer httpSt
 		@Nullable FetchError error) {
 
 	public FetchOutcome {
-		extracted = (extracted == null) ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extracted));
+		extracted = (extracted == null) ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extracted));
 	}
 
 	/** An outcome for a request that was cancelled before it finished. */

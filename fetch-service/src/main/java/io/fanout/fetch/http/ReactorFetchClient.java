@@ -1,6 +1,7 @@
 package io.fanout.fetch.http;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,7 @@ import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -244,8 +246,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		HttpClient client = headers.isEmpty() ? this.http : this.http.headers(h -> headers.forEach(h::set));
 		HttpClient.RequestSender sender = client.request(HttpMethod.valueOf(method)).uri(uri);
 		HttpClient.ResponseReceiver<?> receiver = (body != null)
-				? sender.send(ByteBufFlux.fromString(Mono.just(body), java.nio.charset.StandardCharsets.UTF_8,
-						io.netty.buffer.ByteBufAllocator.DEFAULT))
+				? sender.send(ByteBufFlux.fromString(Mono.just(body), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT))
 				: sender;
 		return receiver.responseConnection((response, connection) -> read(uri, response, connection, maxBodySize))
 			.next();
