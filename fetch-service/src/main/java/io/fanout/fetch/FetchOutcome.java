@@ -27,7 +27,8 @@ public record FetchOutcome(int index, OutcomeKind kind, @Nullable Integer httpSt
 		@Nullable FetchError error) {
 
 	public FetchOutcome {
-		extracted = (extracted == null) ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extracted));
+		extracted = (extracted == null || extracted.isEmpty()) ? Map.of()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(extracted));
 	}
 
 	/** An outcome for a request that was cancelled before it finished. */

@@ -142,6 +142,19 @@ class ReactorFetchClientTests {
 	}
 
 	@Test
+	void sequentialRequestsReuseOneKeptAliveConnection() {
+		List<FetchOutcome> outcomes = new ArrayList<>(fetchAll(times(20, "/json"), NO_RETRY.withConcurrency(1)));
+		outcomes.addAll(fetchAll(times(20, "/html"), NO_RETRY.withConcurrency(1)));
+
+		assertThat(outcomes).hasSize(40).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.SUCCEEDED);
+		assertThat(outcomes).allSatisfy((outcome) -> assertThat(outcome.body()).isNotEmpty());
+		// The pool gets a connection back just after its response completed, so the next request may
+		// open a second one; none is closed, and 40 requests never need more than those two.
+		assertThat(this.upstream.connectionsOpened.get()).isBetween(1, 2);
+		assertThat(this.upstream.connectionsClosed).hasValue(0);
+	}
+
+	@Test
 	void requestThatIsNeverAnsweredTimesOutAndItsConnectionIsClosed() {
 		FetchPolicy policy = NO_RETRY.withTimeout(Duration.ofMillis(500));
 

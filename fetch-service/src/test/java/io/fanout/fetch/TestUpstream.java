@@ -45,9 +45,10 @@ final class TestUpstream implements AutoCloseable {
 		this.server = HttpServer.create()
 			.host(host)
 			.port(0)
-			.doOnConnection(connection -> {
+			// Per channel: the server's doOnConnection runs once per request on a kept-alive connection.
+			.doOnChannelInit((observer, channel, remote) -> {
 				this.connectionsOpened.incrementAndGet();
-				connection.onDispose(this.connectionsClosed::incrementAndGet);
+				channel.closeFuture().addListener(closed -> this.connectionsClosed.incrementAndGet());
 			})
 			.handle(this::handle)
 			.bindNow(Duration.ofSeconds(10));

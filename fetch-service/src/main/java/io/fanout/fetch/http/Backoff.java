@@ -29,10 +29,16 @@ final class Backoff {
 		if (asked != null) {
 			return min(asked, retry.maxBackoff());
 		}
-		long initial = retry.initialBackoff().toMillis();
-		long exponential = initial << Math.min(retriesSoFar, 30);
-		long capped = Math.min((exponential < 0) ? Long.MAX_VALUE : exponential, retry.maxBackoff().toMillis());
-		// "Equal jitter": at least half the computed wait, so retries stay spaced but spread out.
+		return exponential(retry.initialBackoff(), retry.maxBackoff(), retriesSoFar);
+	}
+
+	/**
+	 * {@code initial} doubled for each retry so far, capped at {@code max}, with "equal jitter": at
+	 * least half the computed wait, so retries stay spaced but spread out.
+	 */
+	static Duration exponential(Duration initial, Duration max, long retriesSoFar) {
+		long exponential = initial.toMillis() << Math.min(retriesSoFar, 30);
+		long capped = Math.min((exponential < 0) ? Long.MAX_VALUE : exponential, max.toMillis());
 		long half = capped / 2;
 		long jitter = (half > 0) ? ThreadLocalRandom.current().nextLong(half + 1) : 0;
 		return Duration.ofMillis(half + jitter);

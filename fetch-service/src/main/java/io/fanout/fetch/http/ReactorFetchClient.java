@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PrimitiveIterator;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 import io.fanout.fetch.ErrorKind;
 import io.fanout.fetch.FetchClient;
@@ -53,7 +55,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import reactor.util.retry.Retry;
 
 /**
  * The {@link FetchClient} on Reactor Netty's {@link HttpClient} and Resilience4j.
@@ -63,19 +64,14 @@ import reactor.util.retry.Retry;
  * a full one is tried again with a short backoff within the time budget) → time limiter
  * ({@code policy.timeout()}) → per-host circuit breaker, which thus counts timeouts and 5xx as
  * failures → retry with exponential backoff, never after an open circuit → mapping to a
- * {@link FetchOutcome}. The batch's own concurrency cap is {@code flatMap}'s, so requests wait
- * their turn without holding a thread.
+ * {@link FetchOutcome}. The batch's own concurrency cap is {@link Concurrently}'s, so requests
+ * wait their turn without holding a thread.
  */
 public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private static final Duration BULKHEAD_RETRY_MIN = Duration.ofMillis(10);
 
 	private static final Duration BULKHEAD_RETRY_MAX = Duration.ofMillis(250);
-
-	/** A full bulkhead is tried again until the time limiter gives up; the spec is immutable, so shared. */
-	private static final Retry BULKHEAD_RETRY = Retry.backoff(Long.MAX_VALUE, BULKHEAD_RETRY_MIN)
-		.maxBackoff(BULKHEAD_RETRY_MAX)
-		.filter(BulkheadFullException.class::isInstance);
 
 	private final HttpClient http;
 
@@ -129,10 +125,10 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		return Flux.defer(() -> {
 			int size = requests.size();
 			BitSet finished = new BitSet(size);
-			Flux<FetchOutcome> outcomes = Flux.range(0, size)
-				.filter(include::test)
-				.flatMap(index -> fetchOne(index, Objects.requireNonNull(requests.get(index), "request"), policy),
-						policy.concurrency())
+			PrimitiveIterator.OfInt indexes = IntStream.range(0, size).filter(include).iterator();
+			Flux<FetchOutcome> outcomes = Concurrently
+				.run(indexes, policy.concurrency(),
+						index -> fetchOne(index, Objects.requireNonNull(requests.get(index), "request"), policy))
 				.doOnNext(outcome -> finished.set(outcome.index()));
 			if (!policy.failFast()) {
 				return outcomes;
@@ -166,8 +162,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			String host = hostOf(request.url());
 			HostGuards.Guard guard = this.guards.forHost(host);
 			AtomicInteger attempts = new AtomicInteger();
-			return Mono.defer(() -> attempt(request, policy, guard, attempts))
-				.retryWhen(retry(policy.retry(), host))
+			return attemptWithRetries(request, policy, guard, host, attempts, 0)
 				.map(response -> responseOutcome(index, request, response, attempts.get(), startedAt, start, null))
 				.onErrorResume(failure -> Mono.just(failureOutcome(index, request, failure, attempts.get(), startedAt, start)))
 				.doOnNext(outcome -> this.metrics.recordOutcome(host, outcome));
@@ -184,29 +179,40 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return follow(request.method(), request.url(), request.headers(), request.body(), policy, 0);
 		}).flatMap(response -> isRetryableStatus(response.status())
 				? Mono.error(new RetryableStatusException(response)) : Mono.just(response));
-		return exchange.transformDeferred(BulkheadOperator.of(guard.bulkhead()))
-			.transformDeferred(BulkheadOperator.of(this.guards.global()))
-			.retryWhen(BULKHEAD_RETRY)
-			.timeout(policy.timeout())
+		Mono<RawResponse> guarded = exchange.transformDeferred(BulkheadOperator.of(guard.bulkhead()))
+			.transformDeferred(BulkheadOperator.of(this.guards.global()));
+		return waitForBulkheads(guarded, 0).timeout(policy.timeout())
 			.onErrorMap(TimeoutException.class, timeout -> sent.get() ? timeout
 					: new RejectedException("bulkheads stayed full for " + policy.timeout().toMillis() + " ms"))
 			.transformDeferred(CircuitBreakerOperator.of(guard.circuitBreaker()));
 	}
 
-	private Retry retry(RetryPolicy policy, String host) {
-		return Retry.from(signals -> signals.concatMap(signal -> {
-			Throwable failure = signal.failure();
-			long retries = signal.totalRetries();
+	/**
+	 * Attempts until one succeeds or the retry policy says stop. A retry is built only when an
+	 * attempt fails: the common case, a first attempt that succeeds, pays for nothing more.
+	 */
+	private Mono<RawResponse> attemptWithRetries(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard,
+			String host, AtomicInteger attempts, long retriesSoFar) {
+		return attempt(request, policy, guard, attempts).onErrorResume(failure -> {
+			RetryPolicy retry = policy.retry();
 			Failures.Classification kind = Failures.classify(failure);
-			if (retries + 1 >= policy.maxAttempts() || kind.retryOn() == null
-					|| !policy.retryOn().contains(kind.retryOn())) {
+			if (retriesSoFar + 1 >= retry.maxAttempts() || kind.retryOn() == null
+					|| !retry.retryOn().contains(kind.retryOn())) {
 				return Mono.error(failure);
 			}
 			this.metrics.recordRetry(host);
 			String retryAfter = (failure instanceof RetryableStatusException status) ? status.response().retryAfter()
 					: null;
-			return Mono.delay(Backoff.delay(policy, retries, retryAfter, this.clock.instant()));
-		}));
+			return Mono.delay(Backoff.delay(retry, retriesSoFar, retryAfter, this.clock.instant()))
+				.then(Mono.defer(() -> attemptWithRetries(request, policy, guard, host, attempts, retriesSoFar + 1)));
+		});
+	}
+
+	/** A full bulkhead is tried again, with a short growing backoff, until the time limiter gives up. */
+	private static Mono<RawResponse> waitForBulkheads(Mono<RawResponse> guarded, long triesSoFar) {
+		return guarded.onErrorResume(BulkheadFullException.class,
+				full -> Mono.delay(Backoff.exponential(BULKHEAD_RETRY_MIN, BULKHEAD_RETRY_MAX, triesSoFar))
+					.then(Mono.defer(() -> waitForBulkheads(guarded, triesSoFar + 1))));
 	}
 
 	/** One exchange, then the redirect hops the policy allows, each a new exchange. */
@@ -248,8 +254,10 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		HttpClient.ResponseReceiver<?> receiver = (body != null)
 				? sender.send(ByteBufFlux.fromString(Mono.just(body), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT))
 				: sender;
+		// single(), not next(): next() cancels upstream as soon as the value arrives, which would reach
+		// read()'s cancel handler and close a connection that could have gone back to the pool.
 		return receiver.responseConnection((response, connection) -> read(uri, response, connection, maxBodySize))
-			.next();
+			.single();
 	}
 
 	private Mono<RawResponse> read(URI uri, HttpClientResponse response, Connection connection, long maxBodySize) {
@@ -314,6 +322,9 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	}
 
 	private static Map<String, @Nullable Object> nulls(Map<String, String> rules) {
+		if (rules.isEmpty()) {
+			return Map.of();
+		}
 		Map<String, @Nullable Object> values = new LinkedHashMap<>();
 		rules.keySet().forEach(name -> values.put(name, null));
 		return values;

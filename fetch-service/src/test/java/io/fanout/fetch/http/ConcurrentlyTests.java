@@ -1,0 +1,108 @@
+package io.fanout.fetch.http;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ConcurrentlyTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@Test
+	void runsEveryTaskAndNeverMoreThanTheConcurrencyAtOnce() {
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 2000).iterator(), 16,
+				(index) -> Mono.fromCallable(() -> most.accumulateAndGet(running.incrementAndGet(), Math::max))
+					.subscribeOn(Schedulers.parallel())
+					.delayElement(Duration.ofMillis(1))
+					.doOnNext((ignored) -> running.decrementAndGet())
+					.thenReturn(index));
+
+		List<Integer> seen = values.collectList().block(TIMEOUT);
+
+		assertThat(seen).hasSize(2000).doesNotHaveDuplicates();
+		assertThat(most.get()).isBetween(2, 16);
+	}
+
+	@Test
+	void emitsInCompletionOrder() {
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
+				(index) -> Mono.delay(Duration.ofMillis(300 - 100 * index)).thenReturn(index));
+
+		StepVerifier.create(values).expectNext(2, 1, 0).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void aSubscriberThatFallsBehindHoldsBackNewTasks() {
+		AtomicInteger started = new AtomicInteger();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 100).iterator(), 4, (index) -> {
+			started.incrementAndGet();
+			return Mono.just(index);
+		});
+
+		StepVerifier.create(values, 0)
+			.then(() -> assertThat(started).hasValue(4))
+			.thenRequest(2)
+			.expectNext(0, 1)
+			.then(() -> assertThat(started).hasValue(6))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void cancellingCancelsEveryRunningTask() {
+		List<Sinks.Empty<Void>> cancelled = new ArrayList<>();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 10).iterator(), 5, (index) -> {
+			Sinks.Empty<Void> sink = Sinks.empty();
+			cancelled.add(sink);
+			return Mono.<Integer>never().doOnCancel(sink::tryEmitEmpty);
+		});
+
+		StepVerifier.create(values).expectSubscription().thenAwait(Duration.ofMillis(50)).thenCancel().verify(TIMEOUT);
+
+		assertThat(cancelled).hasSize(5);
+		Flux.fromIterable(cancelled).flatMap(Sinks.Empty::asMono).then().block(TIMEOUT);
+	}
+
+	@Test
+	void theFirstErrorEndsTheFluxAndCancelsTheOthers() {
+		AtomicInteger cancelledOthers = new AtomicInteger();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
+				(index) -> (index == 1) ? Mono.delay(Duration.ofMillis(50)).then(Mono.error(new IllegalStateException("boom")))
+						: Mono.<Integer>never().doOnCancel(cancelledOthers::incrementAndGet));
+
+		StepVerifier.create(values).expectErrorMessage("boom").verify(TIMEOUT);
+
+		// The error reaches the subscriber first; the others are cancelled right after, on that thread.
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cancelledOthers).hasValue(2));
+	}
+
+	@Test
+	void noIndexesCompletesAtOnceAndNothingStartsBeforeSubscription() {
+		AtomicInteger started = new AtomicInteger();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 2, (index) -> {
+			started.incrementAndGet();
+			return Mono.just(index);
+		});
+		assertThat(started).hasValue(0);
+
+		StepVerifier.create(Concurrently.run(IntStream.empty().iterator(), 2, Mono::just))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(values).expectNextCount(3).expectComplete().verify(TIMEOUT);
+	}
+
+}
