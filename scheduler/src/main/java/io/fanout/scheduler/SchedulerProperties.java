@@ -39,7 +39,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		@DefaultValue("4") int maxConcurrentJobs, @DefaultValue("1000") int maxQueuedJobs,
 		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("30s") Duration leaseDuration,
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("100") int resultBatchSize,
+		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("500") int resultBatchSize,
 		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("250ms") Duration streamPollInterval,
 		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
 		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
@@ -78,7 +78,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 	/** The defaults, as documented on each property. */
 	public static SchedulerProperties defaults() {
 		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
-				Duration.ofSeconds(1), Duration.ofMillis(500), 100, Duration.ofMillis(250), Duration.ofMillis(250),
+				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), Duration.ofMillis(250),
 				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,
 				Duration.ofSeconds(1), Duration.ofSeconds(1));
 	}

@@ -36,6 +36,9 @@ final class JobRun {
 
 	private static final Log logger = LogFactory.getLog(JobRun.class);
 
+	/** Batches of results that may wait for the one being written. */
+	private static final int BATCHES_AHEAD = 8;
+
 	/** Why a run stopped before every request had an outcome. */
 	enum StopReason {
 
@@ -182,7 +185,9 @@ final class JobRun {
 				return JobResult.of(this.job.id(), requests.get(outcome.index()), outcome);
 			})
 			.bufferTimeout(this.properties.resultBatchSize(), this.properties.resultBatchInterval(), true)
-			.concatMap((batch) -> this.store.appendResults(this.fence, batch))
+			// Writes happen one at a time; while one runs, up to BATCHES_AHEAD more batches fill. When
+			// the database falls further behind, fetching waits for it.
+			.concatMap((batch) -> this.store.appendResults(this.fence, batch), BATCHES_AHEAD)
 			.then();
 	}
 
