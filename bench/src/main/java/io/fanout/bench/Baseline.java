@@ -14,16 +14,31 @@ import reactor.netty.resources.LoopResources;
  */
 final class Baseline implements AutoCloseable {
 
-	private final ConnectionProvider connections = ConnectionProvider.builder("baseline")
-		.maxConnections(20_000)
-		.pendingAcquireMaxCount(-1)
-		.pendingAcquireTimeout(Duration.ofMinutes(5))
-		.build();
-
 	private final LoopResources loops = LoopResources.create("baseline", 1,
 			Runtime.getRuntime().availableProcessors(), true, false);
 
-	private final HttpClient client = HttpClient.create(this.connections).runOn(this.loops);
+	private ConnectionProvider connections = newConnections();
+
+	private HttpClient client = HttpClient.create(this.connections).runOn(this.loops);
+
+	private static ConnectionProvider newConnections() {
+		return ConnectionProvider.builder("baseline")
+			.maxConnections(20_000)
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(Duration.ofMinutes(5))
+			.build();
+	}
+
+	/**
+	 * Closes the connections kept alive by the runs so far. Called between the baseline and Fanout's
+	 * turn: the stub may open 20,000 files, and 10,000 idle baseline connections plus Fanout's own
+	 * 10,000 would exhaust it.
+	 */
+	void closeConnections() {
+		this.connections.dispose();
+		this.connections = newConnections();
+		this.client = HttpClient.create(this.connections).runOn(this.loops);
+	}
 
 	/** Fetches {@code count} times {@code url} at {@code concurrency}; returns the wall time. */
 	Duration run(String url, int count, int concurrency) {

@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * to measure a running Fanout instead, {@code --postgres} to run S4 on PostgreSQL as well
  * ({@code --postgres-only}: only that),
  * {@code --runs N} (default 3), {@code --scenarios S1,S4} (default all), {@code --scale F} to
- * divide request counts (smoke runs), {@code --out DIR}, {@code --fanout-jvm "-Xmx…"}.
+ * divide request counts (smoke runs), {@code --out DIR}, {@code --fanout-jvm "-Xmx…"} (default
+ * {@code -Xmx256m -XX:+UseSerialGC}, docs/deployment.md), {@code --no-cds} to start Fanout with plain
+ * {@code java -jar} instead of its deployment form.
  */
 public final class Bench {
 
@@ -38,6 +40,9 @@ public final class Bench {
 	private final Report report;
 
 	private Process stub;
+
+	/** How Fanout is started for the scenarios; set once the jar is prepared. */
+	private Launch launch;
 
 	private int stubPort;
 
@@ -60,6 +65,7 @@ public final class Bench {
 				runScenarios(new FanoutApi(this.options.url, this.options.apiKey), null, baseline, "external");
 			}
 			else {
+				this.launch = prepareLaunch();
 				if (!this.options.postgresOnly) {
 					phase("embedded H2", () -> {
 						try (FanoutProcess fanout = startFanout("h2", List.of())) {
@@ -140,7 +146,7 @@ public final class Bench {
 		double floor = 2.0 * (3 / concurrency);
 		String body = api.jobBody(url, 3, concurrency, Duration.ofSeconds(30));
 		Measured fanout = measure(() -> api.runJob(body, Duration.ofMinutes(2)));
-		Measured bare = measure(() -> baseline.run(url, 3, concurrency));
+		Measured bare = measureBaseline(baseline, () -> baseline.run(url, 3, concurrency));
 		this.report.scenario("S1", "3 × 2 s, concurrency " + concurrency, floor, 1.05, fanout.stats, bare.stats, null);
 	}
 
@@ -150,7 +156,7 @@ public final class Bench {
 		double floor = sleepMillis / 1000.0 * Math.ceil(count / (double) concurrency);
 		String url = stubUrl("/sleep/" + sleepMillis);
 		String body = api.jobBody(url, count, concurrency, Duration.ofSeconds(60));
-		Measured bare = measure(() -> baseline.run(url, count, concurrency));
+		Measured bare = measureBaseline(baseline, () -> baseline.run(url, count, concurrency));
 		if (rss && fanout != null) {
 			fanout.resetPeakRss();
 		}
@@ -165,7 +171,7 @@ public final class Bench {
 		int count = scaled(100_000);
 		for (int concurrency : new int[] { 100, 1000 }) {
 			String body = api.jobBody(url, count, concurrency, Duration.ofSeconds(30));
-			Measured bare = measure(() -> baseline.run(url, count, concurrency));
+			Measured bare = measureBaseline(baseline, () -> baseline.run(url, count, concurrency));
 			Measured measured = measure(() -> api.runJob(body, Duration.ofMinutes(10)));
 			this.report.throughput("S4", count + " × instant, concurrency " + concurrency + " (" + store + ")", count,
 					measured.stats, bare.stats, 0.5);
@@ -206,17 +212,30 @@ public final class Bench {
 				Stats.of(totals), Stats.of(spreads));
 	}
 
-	/** S7: process start to readiness, fresh data directory each time. */
+	/**
+	 * S7: process start to readiness, fresh data directory each time: as deployed (extracted jar and
+	 * CDS archive, unless {@code --no-cds}) and, for reference, plain {@code java -jar}.
+	 */
 	private void s7() throws Exception {
+		this.report.startup("S7", "start to readiness, " + (this.options.cds ? "extracted jar + CDS" : "java -jar")
+				+ " (embedded H2, fresh data dir)", startups(this.launch), 3.0);
+		if (this.options.cds) {
+			Launch plain = Launch.plain(this.options.jar, this.options.fanoutJvm);
+			this.report.startup("S7", "start to readiness, java -jar (embedded H2, fresh data dir)", startups(plain),
+					3.0);
+		}
+	}
+
+	private Stats startups(Launch launch) throws Exception {
 		List<Double> startups = new ArrayList<>();
 		for (int run = -1; run < this.options.runs; run++) {
-			try (FanoutProcess fanout = startFanout("startup", List.of())) {
+			try (FanoutProcess fanout = startFanout(launch, "startup", List.of())) {
 				if (run >= 0) {
 					startups.add(fanout.startup.toMillis() / 1000.0);
 				}
 			}
 		}
-		this.report.startup("S7", "start to readiness (embedded H2, fresh data dir)", Stats.of(startups), 3.0);
+		return Stats.of(startups);
 	}
 
 	private Measured measure(Run run) throws Exception {
@@ -228,7 +247,28 @@ public final class Bench {
 		return new Measured(Stats.of(seconds));
 	}
 
+	/** Measures the baseline, then closes its connections so that Fanout's turn starts with the stub to itself. */
+	private Measured measureBaseline(Baseline baseline, Run run) throws Exception {
+		try {
+			return measure(run);
+		}
+		finally {
+			baseline.closeConnections();
+		}
+	}
+
 	private FanoutProcess startFanout(String name, List<String> extra) throws IOException, InterruptedException {
+		return startFanout(this.launch, name, extra);
+	}
+
+	private FanoutProcess startFanout(Launch launch, String name, List<String> extra)
+			throws IOException, InterruptedException {
+		return FanoutProcess.start(launch.jar(), launch.jvmOptions(), fanoutArguments(name, extra),
+				this.options.out.resolve("fanout-" + name + ".log"));
+	}
+
+	/** A fresh data directory each time, the stub's network allowed, limits raised for S4. */
+	private static List<String> fanoutArguments(String name, List<String> extra) throws IOException {
 		Path data = Files.createTempDirectory("fanout-bench-" + name);
 		List<String> arguments = new ArrayList<>(List.of("--fanout.data-dir=" + data,
 				"--fanout.security.api-keys.bench=" + API_KEY, "--fanout.fetch.allowed-networks=127.0.0.1/32",
@@ -236,8 +276,17 @@ public final class Bench {
 				"--spring.http.codecs.max-in-memory-size=64MB",
 				"--logging.level.root=WARN"));
 		arguments.addAll(extra);
-		return FanoutProcess.start(this.options.jar, this.options.fanoutJvm, arguments,
-				this.options.out.resolve("fanout-" + name + ".log"));
+		return arguments;
+	}
+
+	/** The deployment form (extracted jar and CDS archive, docs/deployment.md), or plain {@code java -jar}. */
+	private Launch prepareLaunch() throws IOException, InterruptedException {
+		Launch plain = Launch.plain(this.options.jar, this.options.fanoutJvm);
+		if (!this.options.cds) {
+			return plain;
+		}
+		return Launch.cds(this.options.jar, this.options.fanoutJvm, this.options.out, API_KEY,
+				fanoutArguments("cds-training", List.of()));
 	}
 
 	private void startStub() throws IOException {
@@ -266,6 +315,7 @@ public final class Bench {
 		baseline.run(stubUrl("/"), count / 10, 1000);
 		Duration took = baseline.run(stubUrl("/"), count, 1000);
 		Duration sleepy = baseline.run(stubUrl("/sleep/2000"), scaled(10_000), scaled(10_000));
+		baseline.closeConnections();
 		return String.format("%.0f instant req/s at concurrency 1,000; %d × 2 s at once in %.2f s",
 				count / (took.toNanos() / 1e9), scaled(10_000), sleepy.toNanos() / 1e9);
 	}
@@ -317,7 +367,7 @@ public final class Bench {
 
 	/** Command-line options. */
 	record Options(Path jar, String url, String apiKey, boolean postgres, boolean postgresOnly, int runs,
-			List<String> scenarios, double scale, Path out, List<String> fanoutJvm) {
+			List<String> scenarios, double scale, Path out, List<String> fanoutJvm, boolean cds) {
 
 		static Options parse(String[] args) {
 			Path jar = null;
@@ -329,7 +379,8 @@ public final class Bench {
 			List<String> scenarios = List.of();
 			double scale = 1;
 			Path out = Path.of("bench-results");
-			List<String> jvm = List.of("-Xmx384m");
+			List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC");
+			boolean cds = true;
 			for (int i = 0; i < args.length; i++) {
 				switch (args[i]) {
 					case "--jar" -> jar = Path.of(args[++i]);
@@ -342,13 +393,14 @@ public final class Bench {
 					case "--scale" -> scale = Double.parseDouble(args[++i]);
 					case "--out" -> out = Path.of(args[++i]);
 					case "--fanout-jvm" -> jvm = Arrays.asList(args[++i].trim().split("\\s+"));
+					case "--no-cds" -> cds = false;
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
 			}
 			if (jar == null && url == null) {
 				throw new IllegalArgumentException("--jar or --url is required");
 			}
-			return new Options(jar, url, apiKey, postgres, postgresOnly, runs, scenarios, scale, out, jvm);
+			return new Options(jar, url, apiKey, postgres, postgresOnly, runs, scenarios, scale, out, jvm, cds);
 		}
 
 		boolean wants(String scenario) {
