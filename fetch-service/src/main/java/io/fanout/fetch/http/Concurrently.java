@@ -28,7 +28,8 @@ import reactor.core.publisher.SignalType;
  * <p>
  * Like {@code flatMap}, tasks started and not yet delivered downstream never exceed
  * {@code concurrency}: a slow subscriber slows the start of new tasks. Cancelling cancels every
- * running task; the first task error ends the flux with that error and cancels the rest.
+ * running task; the first task error, or exception from {@code task} itself, ends the flux with that
+ * error and cancels the rest.
  */
 final class Concurrently {
 
@@ -109,9 +110,25 @@ final class Concurrently {
 					}
 					int index = this.indexes.nextInt();
 					Task running = new Task();
-					this.running.incrementAndGet();
 					this.tasks.add(running);
-					this.task.apply(index).subscribe(running);
+					if (this.stopped) {
+						// stop() may have gone over the tasks before this one was added: never start it.
+						this.tasks.remove(running);
+						break;
+					}
+					this.running.incrementAndGet();
+					Mono<T> work;
+					try {
+						work = this.task.apply(index);
+					}
+					catch (RuntimeException ex) {
+						// As flatMap does with its mapper's exceptions: the flux ends with it.
+						this.tasks.remove(running);
+						this.running.decrementAndGet();
+						this.sink.error(ex);
+						break;
+					}
+					work.subscribe(running);
 				}
 				if (this.exhausted && !this.stopped && this.running.get() == 0) {
 					this.stopped = true;

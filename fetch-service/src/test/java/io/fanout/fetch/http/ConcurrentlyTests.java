@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -78,6 +79,34 @@ class ConcurrentlyTests {
 	}
 
 	@Test
+	void cancellingWhileTasksAreStartingLeavesNoTaskRunning() throws InterruptedException {
+		// Most tasks complete at once, so the drain goes on starting tasks on the subscribing thread
+		// while another thread cancels; every 50th never completes and must end up cancelled.
+		for (int round = 0; round < 300; round++) {
+			AtomicInteger subscribed = new AtomicInteger();
+			AtomicInteger cancelled = new AtomicInteger();
+			Flux<Integer> values = Concurrently.run(IntStream.range(0, 1_000_000).iterator(), 64,
+					(index) -> (index % 50 != 0) ? Mono.just(index)
+							: Mono.<Integer>never()
+								.doOnSubscribe((ignored) -> subscribed.incrementAndGet())
+								.doOnCancel(cancelled::incrementAndGet));
+			BaseSubscriber<Integer> subscriber = new BaseSubscriber<>() {
+			};
+			int cancelAfter = 1 + (round % 40);
+			Thread canceller = new Thread(() -> {
+				while (subscribed.get() < cancelAfter) {
+					Thread.onSpinWait();
+				}
+				subscriber.dispose();
+			});
+			canceller.start();
+			values.subscribe(subscriber);
+			canceller.join(TIMEOUT.toMillis());
+			assertThat(cancelled).as("round %d", round).hasValue(subscribed.get());
+		}
+	}
+
+	@Test
 	void theFirstErrorEndsTheFluxAndCancelsTheOthers() {
 		AtomicInteger cancelledOthers = new AtomicInteger();
 		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
@@ -87,6 +116,20 @@ class ConcurrentlyTests {
 		StepVerifier.create(values).expectErrorMessage("boom").verify(TIMEOUT);
 
 		// The error reaches the subscriber first; the others are cancelled right after, on that thread.
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cancelledOthers).hasValue(2));
+	}
+
+	@Test
+	void aTaskThatCannotBeBuiltEndsTheFluxWithItsExceptionAndCancelsTheOthers() {
+		AtomicInteger cancelledOthers = new AtomicInteger();
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3, (index) -> {
+			if (index == 2) {
+				throw new IllegalArgumentException("no task for 2");
+			}
+			return Mono.<Integer>never().doOnCancel(cancelledOthers::incrementAndGet);
+		});
+
+		StepVerifier.create(values).expectErrorMessage("no task for 2").verify(TIMEOUT);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cancelledOthers).hasValue(2));
 	}
 
