@@ -81,6 +81,9 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 	private static final String COUNT_COLUMNS = "total, succeeded, http_error, timed_out, connection_error, "
 			+ "circuit_open, rejected, blocked, body_too_large, cancelled";
 
+	/** A job's spec, of job_specs aliased {@code s}: compressed JSON, or text in rows older than V3. */
+	private static final String SPEC_COLUMNS = "s.spec, s.spec_gzip";
+
 	private static final String FINISHED = "('COMPLETED', 'FAILED', 'CANCELLED')";
 
 	/** The condition of every write on behalf of a running job. */
@@ -191,7 +194,7 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		insertJob = bind(insertJob, "key", job.idempotencyKey(), String.class);
 		insertJob = bind(insertJob, "scheduleId", job.scheduleId(), UUID.class);
 		Mono<Void> work = insertJob.then()
-			.then(this.db.sql("INSERT INTO job_specs (job_id, spec) VALUES (:id, :spec)")
+			.then(this.db.sql("INSERT INTO job_specs (job_id, spec_gzip) VALUES (:id, :spec)")
 				.bind("id", job.id())
 				.bind("spec", this.codec.writeSpec(spec))
 				.then())
@@ -244,7 +247,7 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 	@Override
 	public Mono<JobSpec> findSpec(String owner, UUID jobId) {
 		return onDriver(this.db
-			.sql("SELECT j.name, j.labels, j.priority, s.spec FROM jobs j JOIN job_specs s ON s.job_id = j.id "
+			.sql("SELECT j.name, j.labels, j.priority, " + SPEC_COLUMNS + " FROM jobs j JOIN job_specs s ON s.job_id = j.id "
 					+ "WHERE j.id = :id AND j.owner = :owner")
 			.bind("id", jobId)
 			.bind("owner", owner)
@@ -360,11 +363,10 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 					return Mono.just(false);
 				}
 				return Mono
-					.zip(counts(jobId), this.db.sql("SELECT spec FROM job_specs WHERE job_id = :id")
+					.zip(counts(jobId), this.db.sql("SELECT " + SPEC_COLUMNS + " FROM job_specs s WHERE s.job_id = :id")
 						.bind("id", jobId)
-						.map((row) -> required(row, "spec", String.class))
-						.one()
-						.map((json) -> this.codec.readSpec(json, null, Map.of(), 0).requests()))
+						.map((row) -> readSpec(row, null, Map.of(), 0).requests())
+						.one())
 					.flatMap((tuple) -> markUnresulted(jobId, tuple.getT2(), tuple.getT1().written(), at,
 							"job cancelled before it started"))
 					.flatMap((marked) -> this.db.sql("UPDATE jobs SET cancelled = cancelled + :n WHERE id = :id")
@@ -414,15 +416,14 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		};
 		Flux<ClaimedJob> jobs = claimed.collectList().flatMapMany((ids) -> ids.isEmpty() ? Flux.empty()
 				: this.db
-					.sql("SELECT " + JOB_COLUMNS + ", s.spec FROM jobs j "
+					.sql("SELECT " + JOB_COLUMNS + ", " + SPEC_COLUMNS + " FROM jobs j "
 							+ "JOIN job_specs s ON s.job_id = j.id "
 							+ "WHERE j.id IN (:ids) AND j.lease_owner = :node AND j.status = 'RUNNING' ORDER BY j.id")
 					.bind("ids", ids)
 					.bind("node", node)
 					.map((row) -> {
 						Job job = mapJob(row);
-						JobSpec spec = this.codec.readSpec(required(row, "spec", String.class), job.name(),
-								job.labels(), job.priority());
+						JobSpec spec = readSpec(row, job.name(), job.labels(), job.priority());
 						return new ClaimedJob(job, spec, new Fence(job.id(), node, job.attempt()));
 					})
 					.all());
@@ -746,8 +747,15 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 	}
 
 	private JobSpec mapSpec(Readable row) {
-		return this.codec.readSpec(required(row, "spec", String.class), row.get("name", String.class),
-				this.codec.readLabels(required(row, "labels", String.class)), required(row, "priority", Integer.class));
+		return readSpec(row, row.get("name", String.class), this.codec.readLabels(required(row, "labels", String.class)),
+				required(row, "priority", Integer.class));
+	}
+
+	/** The spec from {@link #SPEC_COLUMNS}: compressed, or as text if it was stored before V3. */
+	private JobSpec readSpec(Readable row, @Nullable String name, Map<String, String> labels, int priority) {
+		byte[] compressed = row.get("spec_gzip", byte[].class);
+		return (compressed != null) ? this.codec.readSpec(compressed, name, labels, priority)
+				: this.codec.readSpec(required(row, "spec", String.class), name, labels, priority);
 	}
 
 	private JobResult mapResult(Readable row) {

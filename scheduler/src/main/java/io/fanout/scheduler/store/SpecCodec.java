@@ -1,5 +1,11 @@
 package io.fanout.scheduler.store;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
@@ -25,9 +33,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON forms of what the store keeps as text: specs, labels and extracted values. The spec is mapped
- * to a private, versioned shape so that the stored format does not follow every change of the
- * public records.
+ * JSON forms of what the store keeps: specs (compressed), labels and extracted values. The spec
+ * is mapped to a private, versioned shape so that the stored format does not follow every change
+ * of the public records.
  */
 final class SpecCodec {
 
@@ -37,6 +45,8 @@ final class SpecCodec {
 	private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
 	};
 
+	private static final int GZIP_BUFFER = 8192;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	// Sorted map keys make equal submissions hash equally whatever the order of their maps.
@@ -44,14 +54,35 @@ final class SpecCodec {
 		.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 		.build();
 
-	String writeSpec(JobSpec spec) {
-		return this.json.writeValueAsString(StoredSpec.of(spec));
+	/**
+	 * The spec's JSON, gzip-compressed. A spec of many requests is megabytes of JSON, mostly the
+	 * same URL prefixes and keys over and over; compressed, it is a few percent of that, and
+	 * neither Fanout nor the database ever holds it as one large string.
+	 */
+	byte[] writeSpec(JobSpec spec) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (OutputStream gzip = new GZIPOutputStream(bytes, GZIP_BUFFER)) {
+			this.json.writeValue(gzip, StoredSpec.of(spec));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not compress a job spec", ex);
+		}
+		return bytes.toByteArray();
 	}
 
-	/** Rebuilds the spec from its stored JSON and the columns that hold the rest. */
-	JobSpec readSpec(String value, @Nullable String name, Map<String, String> labels, int priority) {
-		StoredSpec stored = this.json.readValue(value, StoredSpec.class);
-		return stored.toSpec(name, labels, priority);
+	/** Rebuilds the spec from its stored, compressed JSON and the columns that hold the rest. */
+	JobSpec readSpec(byte[] compressed, @Nullable String name, Map<String, String> labels, int priority) {
+		try (InputStream json = new GZIPInputStream(new ByteArrayInputStream(compressed), GZIP_BUFFER)) {
+			return this.json.readValue(json, StoredSpec.class).toSpec(name, labels, priority);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not decompress a stored job spec", ex);
+		}
+	}
+
+	/** Rebuilds the spec from JSON stored as text, as it was before specs were compressed. */
+	JobSpec readSpec(String json, @Nullable String name, Map<String, String> labels, int priority) {
+		return this.json.readValue(json, StoredSpec.class).toSpec(name, labels, priority);
 	}
 
 	/** SHA-256 of everything that makes a submission what it is, to compare idempotent retries. */

@@ -123,6 +123,40 @@ abstract class JobStoreContractTests {
 	}
 
 	@Test
+	void specsAreStoredCompressedAndNeverMissing() {
+		JobSpec spec = spec(10_000);
+		Job job = insert("alice", spec, null);
+		String row = "FROM job_specs WHERE job_id = '" + job.id() + "'";
+		assertThat(this.database.queryForLong("SELECT COUNT(*) " + row + " AND spec IS NULL")).isOne();
+		// As JSON, these 10,000 requests are over 800 KB.
+		assertThat(this.database.queryForLong("SELECT OCTET_LENGTH(spec_gzip) " + row)).isLessThan(70_000);
+		assertThat(this.store.findSpec("alice", job.id()).block(TIMEOUT)).isEqualTo(spec);
+		assertThatThrownBy(() -> this.database.execute("UPDATE job_specs SET spec_gzip = NULL WHERE job_id = '"
+				+ job.id() + "'")).satisfies((ex) -> assertThat(ex.getMessage()).containsIgnoringCase("job_specs_spec_present"));
+	}
+
+	@Test
+	void specStoredAsTextByAnEarlierVersionIsStillReadAndRun() {
+		Job job = insert("alice", spec(1), null);
+		// The form versions before V3 of the schema wrote: the JSON as text, nothing compressed.
+		this.database.execute("UPDATE job_specs SET spec_gzip = NULL, spec = '{\"version\":1,\"requests\":["
+				+ "{\"url\":\"http://127.0.0.1:1/old/0\",\"method\":\"GET\",\"headers\":{\"Accept\":\"text/plain\"},"
+				+ "\"body\":null,\"extract\":{}}],\"policy\":{\"concurrency\":2,\"timeoutMillis\":5000,"
+				+ "\"maxAttempts\":1,\"initialBackoffMillis\":100,\"maxBackoffMillis\":1000,\"retryOn\":[],"
+				+ "\"failFast\":false,\"maxBodySize\":1000,\"followRedirects\":false,\"maxRedirects\":0},"
+				+ "\"deadlineMillis\":60000}' WHERE job_id = '" + job.id() + "'");
+		FetchRequest request = new FetchRequest(URI.create("http://127.0.0.1:1/old/0"), "GET",
+				Map.of("Accept", "text/plain"), null, Map.of());
+
+		JobSpec claimed = claim("node-a", 1).get(0).spec();
+		assertThat(claimed.requests()).containsExactly(request);
+		assertThat(claimed.policy().concurrency()).isEqualTo(2);
+		assertThat(claimed.policy().timeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(claimed.deadline()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(this.store.findSpec("alice", job.id()).block(TIMEOUT)).isEqualTo(claimed);
+	}
+
+	@Test
 	void sameIdempotencyKeyAndSubmissionFindsTheFirstJob() {
 		JobSpec spec = spec(2);
 		Job first = insert("alice", spec, "key-1");
