@@ -55,6 +55,30 @@ final class SpecCodec {
 		.build();
 
 	/**
+	 * Goes once through every form, so that Jackson builds its serializers and deserializers here.
+	 * It builds them on first use under a lock, and the first use would otherwise be on a database
+	 * driver's or the server's event loop, which must not wait for another thread.
+	 */
+	SpecCodec() {
+		FetchRequest request = new FetchRequest(URI.create("http://localhost/"), "POST", Map.of("Accept", "*/*"),
+				"{}", Map.of("value", "$.value"));
+		JobSpec spec = JobSpec.of(List.of(request), FetchPolicy.DEFAULT).withDeadline(Duration.ofSeconds(1));
+		readSpec(writeSpec(spec), null, Map.of(), 0);
+		readSpec(this.json.writeValueAsString(StoredSpec.of(spec)), null, Map.of(), 0);
+		fingerprint(spec, UUID.randomUUID());
+		readLabels(writeLabels(Map.of("key", "value")));
+		Map<String, @Nullable Object> extracted = new LinkedHashMap<>();
+		extracted.put("text", "t");
+		extracted.put("integer", 1);
+		extracted.put("decimal", 1.5);
+		extracted.put("flag", true);
+		extracted.put("missing", null);
+		extracted.put("list", List.of(1, "two"));
+		extracted.put("object", Map.of("nested", 1));
+		readExtracted(writeExtracted(extracted));
+	}
+
+	/**
 	 * The spec's JSON, gzip-compressed. A spec of many requests is megabytes of JSON, mostly the
 	 * same URL prefixes and keys over and over; compressed, it is a few percent of that, and
 	 * neither Fanout nor the database ever holds it as one large string.
