@@ -27,6 +27,17 @@ final class ScheduleCodec {
 		.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 		.build();
 
+	/**
+	 * Goes once through every form, so that Jackson builds its serializers and deserializers here
+	 * rather than under its lock on first use, which may be on an event loop (see {@link SpecCodec}).
+	 */
+	ScheduleCodec() {
+		JobSpec template = SpecCodec.warmUpSpec();
+		readTemplate(writeTemplate(template));
+		fingerprint(ScheduleSpec.of("warm-up", ScheduleTrigger.fixedRate(Duration.ofMinutes(1)), template));
+		fingerprint(ScheduleSpec.of("warm-up", ScheduleTrigger.cron("0 * * * * *"), template));
+	}
+
 	String writeTemplate(JobSpec template) {
 		return this.json.writeValueAsString(StoredTemplate.of(template));
 	}

@@ -60,9 +60,7 @@ final class SpecCodec {
 	 * driver's or the server's event loop, which must not wait for another thread.
 	 */
 	SpecCodec() {
-		FetchRequest request = new FetchRequest(URI.create("http://localhost/"), "POST", Map.of("Accept", "*/*"),
-				"{}", Map.of("value", "$.value"));
-		JobSpec spec = JobSpec.of(List.of(request), FetchPolicy.DEFAULT).withDeadline(Duration.ofSeconds(1));
+		JobSpec spec = warmUpSpec();
 		readSpec(writeSpec(spec), null, Map.of(), 0);
 		readSpec(this.json.writeValueAsString(StoredSpec.of(spec)), null, Map.of(), 0);
 		fingerprint(spec, UUID.randomUUID());
@@ -83,6 +81,16 @@ final class SpecCodec {
 	 * same URL prefixes and keys over and over; compressed, it is a few percent of that, and
 	 * neither Fanout nor the database ever holds it as one large string.
 	 */
+	/** A spec with every part set, for codecs to go through their forms once when created. */
+	static JobSpec warmUpSpec() {
+		FetchRequest request = new FetchRequest(URI.create("http://localhost/"), "POST", Map.of("Accept", "*/*"),
+				"{}", Map.of("value", "$.value"));
+		return JobSpec.of(List.of(request), FetchPolicy.DEFAULT)
+			.withDeadline(Duration.ofSeconds(1))
+			.withName("warm-up")
+			.withLabels(Map.of("key", "value"));
+	}
+
 	byte[] writeSpec(JobSpec spec) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (OutputStream gzip = new GZIPOutputStream(bytes, GZIP_BUFFER)) {
