@@ -54,6 +54,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import static io.fanout.scheduler.store.Sql.bind;
 import static io.fanout.scheduler.store.Sql.instant;
 import static io.fanout.scheduler.store.Sql.micros;
+import static io.fanout.scheduler.store.Sql.page;
 import static io.fanout.scheduler.store.Sql.required;
 import static io.fanout.scheduler.store.Sql.requiredInstant;
 import static io.fanout.scheduler.store.Sql.timestamp;
@@ -289,13 +290,10 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		for (Map.Entry<String, Object> param : params.entrySet()) {
 			spec = spec.bind(param.getKey(), param.getValue());
 		}
-		return onDriver(spec.map(this::mapJob).all().collectList().map((jobs) -> {
-			if (jobs.size() <= query.limit()) {
-				return new JobPage(jobs, null);
-			}
-			List<Job> page = jobs.subList(0, query.limit());
-			return new JobPage(page, page.get(page.size() - 1).id());
-		}));
+		return onDriver(spec.map(this::mapJob)
+			.all()
+			.collectList()
+			.map((jobs) -> page(jobs, query.limit(), Job::id, JobPage::new)));
 	}
 
 	@Override
@@ -315,13 +313,10 @@ public final class R2dbcJobStore implements JobStore, AutoCloseable {
 		if (!query.outcomes().isEmpty()) {
 			spec = spec.bind("outcomes", query.outcomes().stream().map(Enum::name).toList());
 		}
-		return onDriver(spec.map(this::mapResult).all().collectList().map((results) -> {
-			if (results.size() <= query.limit()) {
-				return new ResultPage(results, null);
-			}
-			List<JobResult> page = results.subList(0, query.limit());
-			return new ResultPage(page, page.get(page.size() - 1).index());
-		}));
+		return onDriver(spec.map(this::mapResult)
+			.all()
+			.collectList()
+			.map((results) -> page(results, query.limit(), JobResult::index, ResultPage::new)));
 	}
 
 	@Override

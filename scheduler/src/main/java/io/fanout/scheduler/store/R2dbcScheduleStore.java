@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,6 +30,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import static io.fanout.scheduler.store.Sql.bind;
 import static io.fanout.scheduler.store.Sql.instant;
 import static io.fanout.scheduler.store.Sql.micros;
+import static io.fanout.scheduler.store.Sql.page;
 import static io.fanout.scheduler.store.Sql.required;
 import static io.fanout.scheduler.store.Sql.requiredInstant;
 import static io.fanout.scheduler.store.Sql.timestamp;
@@ -135,14 +135,11 @@ public final class R2dbcScheduleStore implements ScheduleStore {
 		if (query.cursor() != null) {
 			spec = spec.bind("cursor", query.cursor());
 		}
-		return this.jobs.onDriver(spec.map(this::mapSchedule).all().collectList().map((found) -> {
-			List<Schedule> schedules = found.stream().map(StoredSchedule::schedule).toList();
-			if (schedules.size() <= query.limit()) {
-				return new SchedulePage(schedules, null);
-			}
-			List<Schedule> page = schedules.subList(0, query.limit());
-			return new SchedulePage(page, page.get(page.size() - 1).id());
-		}));
+		return this.jobs.onDriver(spec.map(this::mapSchedule)
+			.all()
+			.map(StoredSchedule::schedule)
+			.collectList()
+			.map((schedules) -> page(schedules, query.limit(), Schedule::id, SchedulePage::new)));
 	}
 
 	@Override

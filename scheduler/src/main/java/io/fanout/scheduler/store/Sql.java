@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +47,19 @@ final class Sql {
 
 	static GenericExecuteSpec bind(GenericExecuteSpec spec, String name, @Nullable Object value, Class<?> type) {
 		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
+	}
+
+	/**
+	 * A page from rows read with {@code LIMIT limit + 1}: the first {@code limit} rows and, when there
+	 * was one more, the cursor of the last row kept, from which the next page starts.
+	 */
+	static <T, C, P> P page(List<T> rows, int limit, Function<T, C> cursorOf,
+			BiFunction<List<T>, @Nullable C, P> page) {
+		if (rows.size() <= limit) {
+			return page.apply(rows, null);
+		}
+		List<T> kept = rows.subList(0, limit);
+		return page.apply(kept, cursorOf.apply(kept.get(limit - 1)));
 	}
 
 }
