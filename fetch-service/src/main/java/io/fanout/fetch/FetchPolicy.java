@@ -1,6 +1,8 @@
 package io.fanout.fetch;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How a batch is fetched.
@@ -27,20 +29,54 @@ public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, 
 			RetryPolicy.of(3, Duration.ofMillis(200), Duration.ofSeconds(5)), false, 1024 * 1024, false, MAX_REDIRECTS);
 
 	public FetchPolicy {
-		if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-			throw new InvalidFetchRequestException("concurrency", "concurrency must be between 1 and " + MAX_CONCURRENCY);
-		}
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidFetchRequestException("timeout", "timeout must be positive");
+		List<Violation> violations = new ArrayList<>();
+		check(concurrency, timeout, maxBodySize, maxRedirects, violations);
+		if (!violations.isEmpty()) {
+			throw new InvalidFetchRequestException(violations);
 		}
 		if (retry == null) {
 			retry = RetryPolicy.NONE;
 		}
+	}
+
+	/**
+	 * This policy with what a submission gives in place of the settings it names, checked against
+	 * the server's limits.
+	 * @throws InvalidFetchRequestException naming every invalid setting
+	 */
+	public FetchPolicy apply(PolicyOverrides overrides, PolicyLimits limits) {
+		List<Violation> violations = new ArrayList<>();
+		RetryPolicy retry = this.retry.apply(overrides.retry(), violations);
+		long maxBodySize = (overrides.maxBodySize() != null) ? overrides.maxBodySize() : this.maxBodySize;
+		if (maxBodySize < 0 || maxBodySize > limits.maxBodySize()) {
+			violations.add(new Violation("maxBodySize",
+					"maxBodySize must be between 0 and " + limits.maxBodySize() + " bytes"));
+			maxBodySize = this.maxBodySize;
+		}
+		int concurrency = (overrides.concurrency() != null) ? overrides.concurrency() : this.concurrency;
+		Duration timeout = (overrides.timeout() != null) ? overrides.timeout() : this.timeout;
+		check(concurrency, timeout, maxBodySize, this.maxRedirects, violations);
+		if (!violations.isEmpty()) {
+			throw new InvalidFetchRequestException(violations);
+		}
+		boolean failFast = (overrides.failFast() != null) ? overrides.failFast() : this.failFast;
+		boolean follow = (overrides.followRedirects() != null) ? overrides.followRedirects() : this.followRedirects;
+		return new FetchPolicy(concurrency, timeout, retry, failFast, maxBodySize, follow, this.maxRedirects);
+	}
+
+	private static void check(int concurrency, Duration timeout, long maxBodySize, int maxRedirects,
+			List<Violation> violations) {
+		if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+			violations.add(new Violation("concurrency", "concurrency must be between 1 and " + MAX_CONCURRENCY));
+		}
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			violations.add(new Violation("timeout", "timeout must be positive"));
+		}
 		if (maxBodySize < 0) {
-			throw new InvalidFetchRequestException("maxBodySize", "maxBodySize must not be negative");
+			violations.add(new Violation("maxBodySize", "maxBodySize must not be negative"));
 		}
 		if (maxRedirects < 0 || maxRedirects > MAX_REDIRECTS) {
-			throw new InvalidFetchRequestException("maxRedirects", "maxRedirects must be between 0 and " + MAX_REDIRECTS);
+			violations.add(new Violation("maxRedirects", "maxRedirects must be between 0 and " + MAX_REDIRECTS));
 		}
 	}
 

@@ -1,8 +1,12 @@
 package io.fanout.fetch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * When and how often a failed request is tried again: exponential backoff with jitter, between
@@ -43,15 +47,10 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 			EnumSet.allOf(RetryOn.class));
 
 	public RetryPolicy {
-		if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
-			throw new InvalidFetchRequestException("retry.maxAttempts",
-					"maxAttempts must be between 1 and " + MAX_ATTEMPTS);
-		}
-		if (initialBackoff == null || initialBackoff.isNegative()) {
-			throw new InvalidFetchRequestException("retry.initialBackoff", "initialBackoff must not be negative");
-		}
-		if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-			throw new InvalidFetchRequestException("retry.maxBackoff", "maxBackoff must be at least initialBackoff");
+		List<Violation> violations = new ArrayList<>();
+		check(maxAttempts, initialBackoff, maxBackoff, violations);
+		if (!violations.isEmpty()) {
+			throw new InvalidFetchRequestException(violations);
 		}
 		retryOn = (retryOn == null || retryOn.isEmpty()) ? Set.of() : Set.copyOf(retryOn);
 	}
@@ -59,6 +58,43 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 	/** Retries on every retryable failure, {@code maxAttempts} attempts in all. */
 	public static RetryPolicy of(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 		return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, EnumSet.allOf(RetryOn.class));
+	}
+
+	/**
+	 * This policy with what a submission gives in place of the settings it names; {@code this} when it
+	 * gives nothing or something invalid, which is added to {@code violations}.
+	 */
+	RetryPolicy apply(PolicyOverrides.@Nullable Retry overrides, List<Violation> violations) {
+		if (overrides == null) {
+			return this;
+		}
+		int attempts = (overrides.maxAttempts() != null) ? overrides.maxAttempts() : this.maxAttempts;
+		Duration initial = (overrides.initialBackoff() != null) ? overrides.initialBackoff() : this.initialBackoff;
+		Duration max = (overrides.maxBackoff() != null) ? overrides.maxBackoff() : this.maxBackoff;
+		if (overrides.maxBackoff() == null && initial != null && max.compareTo(initial) < 0) {
+			// Only the initial backoff was raised: the cap follows it.
+			max = initial;
+		}
+		List<Violation> found = new ArrayList<>();
+		check(attempts, initial, max, found);
+		if (!found.isEmpty()) {
+			violations.addAll(found);
+			return this;
+		}
+		return new RetryPolicy(attempts, initial, max, this.retryOn);
+	}
+
+	private static void check(int maxAttempts, @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
+			List<Violation> violations) {
+		if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+			violations.add(new Violation("retry.maxAttempts", "maxAttempts must be between 1 and " + MAX_ATTEMPTS));
+		}
+		if (initialBackoff == null || initialBackoff.isNegative()) {
+			violations.add(new Violation("retry.initialBackoff", "initialBackoff must not be negative"));
+		}
+		else if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
+			violations.add(new Violation("retry.maxBackoff", "maxBackoff must be at least initialBackoff"));
+		}
 	}
 
 }

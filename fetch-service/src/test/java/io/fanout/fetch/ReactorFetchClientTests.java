@@ -408,7 +408,7 @@ class ReactorFetchClientTests {
 	void badExtractionRulesAreRefusedBeforeAnythingIsSent() {
 		assertThatThrownBy(() -> FetchRequest.get(this.upstream.url("/json")).withExtract(Map.of("t", "$['a'")))
 			.isInstanceOf(InvalidFetchRequestException.class)
-			.extracting("field")
+			.extracting((ex) -> ((InvalidFetchRequestException) ex).field())
 			.isEqualTo("extract.t");
 		assertThatThrownBy(() -> FetchRequest.get(this.upstream.url("/html")).withExtract(Map.of("t", "div[")))
 			.isInstanceOf(InvalidFetchRequestException.class);
