@@ -1,11 +1,9 @@
 package io.fanout.api;
 
-import java.time.Duration;
 
 import io.fanout.api.support.FanoutIntegrationTest;
 import io.fanout.fetch.FetchPolicy;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
@@ -15,24 +13,21 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The per-host bulkheads and circuit breakers that fetch-service takes from the registries get the
- * application's {@code resilience4j.*.configs.default}: a bulkhead admits a job of the highest
- * concurrency against one host, and never waits.
+ * The application's per-host limits: a host's concurrency limit admits a job of the highest
+ * concurrency against one host, and its circuit breaker has the application's
+ * {@code resilience4j.circuitbreaker.configs.default}.
  */
 class ResilienceConfigurationIntegrationTests extends FanoutIntegrationTest {
 
 	@Autowired
-	private BulkheadRegistry bulkheads;
+	private FetchProperties fetch;
 
 	@Autowired
 	private CircuitBreakerRegistry circuitBreakers;
 
 	@Test
-	void aHostsBulkheadAdmitsAJobOfTheHighestConcurrency() {
-		BulkheadConfig config = this.bulkheads.bulkhead("upstream.example").getBulkheadConfig();
-
-		assertThat(config.getMaxConcurrentCalls()).isGreaterThanOrEqualTo(FetchPolicy.MAX_CONCURRENCY);
-		assertThat(config.getMaxWaitDuration()).isEqualTo(Duration.ZERO);
+	void aHostsConcurrencyLimitAdmitsAJobOfTheHighestConcurrency() {
+		assertThat(this.fetch.maxConcurrency("upstream.example")).isGreaterThanOrEqualTo(FetchPolicy.MAX_CONCURRENCY);
 	}
 
 	@Test

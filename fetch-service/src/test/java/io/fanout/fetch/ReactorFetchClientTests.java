@@ -8,8 +8,6 @@ import java.util.stream.IntStream;
 
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -105,11 +103,9 @@ class ReactorFetchClientTests {
 	}
 
 	@Test
-	void hostBulkheadCapsTwoConcurrentBatchesTogether() {
+	void hostConcurrencyCapsTwoConcurrentBatchesTogether() {
 		this.client.close();
-		BulkheadRegistry bulkheads = BulkheadRegistry
-			.of(BulkheadConfig.custom().maxConcurrentCalls(3).maxWaitDuration(Duration.ZERO).build());
-		this.client = clientBuilder().bulkheadRegistry(bulkheads).build();
+		this.client = clientBuilder().hostConcurrency((host) -> 3).build();
 		FetchPolicy policy = NO_RETRY.withConcurrency(5);
 
 		List<FetchOutcome> outcomes = Flux
@@ -123,22 +119,25 @@ class ReactorFetchClientTests {
 	}
 
 	@Test
-	void fullBulkheadEndsRejectedWhenItStaysFullForTheTimeBudget() {
+	void aRequestWaitingForRoomAtItsHostEndsRejectedWhenItsTimeBudgetRunsOut() {
 		this.client.close();
-		BulkheadRegistry bulkheads = BulkheadRegistry
-			.of(BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO).build());
-		this.client = clientBuilder().bulkheadRegistry(bulkheads).build();
-		FetchPolicy policy = NO_RETRY.withConcurrency(2).withTimeout(Duration.ofMillis(700));
-		List<FetchRequest> requests = List.of(FetchRequest.get(this.upstream.url("/never")),
-				FetchRequest.get(this.upstream.url("/never?second")));
+		this.client = clientBuilder().hostConcurrency((host) -> 1).build();
+		// One batch holds the host's only permit for as long as the test lasts.
+		Disposable holder = this.client.fetchAll(List.of(FetchRequest.get(this.upstream.url("/never"))),
+				NO_RETRY.withTimeout(Duration.ofMinutes(1)))
+			.subscribe();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.upstream.inFlight.get() == 1);
 
-		List<FetchOutcome> outcomes = fetchAll(requests, policy);
+		FetchOutcome rejected = this.client
+			.fetch(FetchRequest.get(this.upstream.url("/never?second")), NO_RETRY.withTimeout(Duration.ofMillis(700)))
+			.block(Duration.ofSeconds(10));
+		holder.dispose();
 
-		assertThat(outcomes).extracting(FetchOutcome::kind)
-			.containsExactlyInAnyOrder(OutcomeKind.TIMED_OUT, OutcomeKind.REJECTED);
-		FetchOutcome rejected = outcomes.stream().filter(o -> o.kind() == OutcomeKind.REJECTED).findFirst().orElseThrow();
+		assertThat(rejected.kind()).isEqualTo(OutcomeKind.REJECTED);
 		assertThat(rejected.attempts()).isZero();
 		assertThat(rejected.error().kind()).isEqualTo(ErrorKind.BULKHEAD_FULL);
+		assertThat(rejected.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(650));
+		assertThat(this.upstream.hits("/never?second")).isZero();
 	}
 
 	@Test
@@ -465,7 +464,7 @@ class ReactorFetchClientTests {
 
 	@Test
 	void thousandsAtOnceNeedNoMoreThanTheConfiguredPool() {
-		List<FetchOutcome> outcomes = fetchAll(times(3000, "/sleep/500"), NO_RETRY.withConcurrency(3000));
+		List<FetchOutcome> outcomes = fetchAll(times(3000, "/sleep/2000"), NO_RETRY.withConcurrency(3000));
 
 		assertThat(outcomes).hasSize(3000).allMatch(FetchOutcome::succeeded);
 		assertThat(this.upstream.maxInFlight.get()).isGreaterThan(1000);

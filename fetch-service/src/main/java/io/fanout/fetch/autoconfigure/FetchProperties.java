@@ -1,10 +1,15 @@
 package io.fanout.fetch.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.PolicyLimits;
 import io.fanout.fetch.RetryPolicy;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,15 +21,20 @@ import org.springframework.util.unit.DataSize;
  * {@code 10.20.0.0/16}); empty means every loopback, private, link-local and other special-purpose
  * address is refused
  * @param userAgent the {@code User-Agent} header sent upstream unless a request sets its own
- * @param maxInFlight most requests in flight in the whole process, all jobs together
+ * @param maxInFlight most requests in flight in the whole process, all jobs together; requests beyond
+ * wait their turn within their timeout
  * @param maxBodySize largest response body a job may ask to read
  * @param defaultPolicy the policy used where a job leaves a setting out
+ * @param hostDefaults the limits of an upstream host that {@code hosts} does not list
+ * @param hosts limits of particular upstream hosts, by host name; a name with dots goes in brackets:
+ * {@code fanout.fetch.hosts.[api.example.com].max-concurrency=50}
  * @param pool connection pool and event loops for upstream calls
  */
 @ConfigurationProperties("fanout.fetch")
 public record FetchProperties(@DefaultValue List<String> allowedNetworks, @DefaultValue("Fanout") String userAgent,
 		@DefaultValue("10000") int maxInFlight, @DefaultValue("10MB") DataSize maxBodySize,
-		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue Pool pool) {
+		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue HostDefaults hostDefaults,
+		@DefaultValue Map<String, Host> hosts, @DefaultValue Pool pool) {
 
 	// Checked here rather than with Bean Validation, so that no validation provider is needed.
 	public FetchProperties {
@@ -33,6 +43,25 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		require(maxBodySize != null && maxBodySize.toBytes() >= 0, "fanout.fetch.max-body-size must not be negative");
 		require(defaultPolicy == null || maxBodySize == null || defaultPolicy.maxBodySize().compareTo(maxBodySize) <= 0,
 				"fanout.fetch.default-policy.max-body-size must not exceed fanout.fetch.max-body-size");
+		Map<String, Host> byName = new LinkedHashMap<>();
+		if (hosts != null) {
+			hosts.forEach((name, host) -> byName.put(name.toLowerCase(Locale.ROOT), host));
+		}
+		byName.forEach((name, host) -> require(host.maxConcurrency() == null || host.maxConcurrency() >= 1,
+				"fanout.fetch.hosts.[" + name + "].max-concurrency must be at least 1"));
+		hosts = Map.copyOf(byName);
+	}
+
+	/** Most requests in flight to {@code host} (lower case), all jobs together. */
+	public int maxConcurrency(String host) {
+		Host settings = this.hosts.get(host);
+		return (settings != null && settings.maxConcurrency() != null) ? settings.maxConcurrency()
+				: this.hostDefaults.maxConcurrency();
+	}
+
+	/** What a job may ask for beyond the limits of every policy. */
+	public PolicyLimits policyLimits() {
+		return new PolicyLimits(this.maxBodySize.toBytes());
 	}
 
 	private static void require(boolean condition, String message) {
@@ -70,6 +99,28 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 					this.maxBodySize.toBytes(), false, this.maxRedirects);
 		}
 
+	}
+
+	/**
+	 * The limits of an upstream host that {@code fanout.fetch.hosts} does not list.
+	 *
+	 * @param maxConcurrency most requests in flight to one host, all jobs together; requests beyond
+	 * wait their turn within their timeout, and end {@code REJECTED} if it passes first
+	 */
+	public record HostDefaults(@DefaultValue("10000") int maxConcurrency) {
+
+		public HostDefaults {
+			require(maxConcurrency >= 1, "fanout.fetch.host-defaults.max-concurrency must be at least 1");
+		}
+
+	}
+
+	/**
+	 * The limits of one upstream host; what is left out comes from {@code fanout.fetch.host-defaults}.
+	 *
+	 * @param maxConcurrency most requests in flight to this host, all jobs together
+	 */
+	public record Host(@Nullable Integer maxConcurrency) {
 	}
 
 	/**

@@ -12,7 +12,6 @@ import io.fanout.fetch.ErrorKind;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy.RetryOn;
 import io.fanout.fetch.ssrf.BlockedAddressException;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +55,7 @@ final class Failures {
 		if (cause instanceof CallNotPermittedException) {
 			return new Classification(OutcomeKind.CIRCUIT_OPEN, ErrorKind.CIRCUIT_OPEN, null, describe(cause));
 		}
-		if (cause instanceof RejectedException || cause instanceof BulkheadFullException) {
+		if (cause instanceof RejectedException) {
 			return new Classification(OutcomeKind.REJECTED, ErrorKind.BULKHEAD_FULL, null, describe(cause));
 		}
 		if (cause instanceof BlockedAddressException) {

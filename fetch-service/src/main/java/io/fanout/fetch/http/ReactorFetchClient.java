@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 
 import io.fanout.fetch.ErrorKind;
@@ -26,17 +27,14 @@ import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
+import io.fanout.fetch.admission.Admission;
 import io.fanout.fetch.extract.Extraction;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.fetch.ssrf.BlockedAddressException;
 import io.fanout.fetch.ssrf.ConnectGuard;
 import io.fanout.fetch.ssrf.GuardedAddressResolverGroup;
 import io.fanout.fetch.ssrf.HostLookup;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -60,22 +58,20 @@ import reactor.netty.resources.LoopResources;
  * The {@link FetchClient} on Reactor Netty's {@link HttpClient} and Resilience4j.
  * <p>
  * Each request is composed, inside out: the HTTP exchange (redirects followed here, each hop's
- * address checked at connect time) → per-host bulkhead → process-wide bulkhead (both only guards:
- * a full one is tried again with a short backoff within the time budget) → time limiter
- * ({@code policy.timeout()}) → per-host circuit breaker, which thus counts timeouts and 5xx as
- * failures → retry with exponential backoff, never after an open circuit → mapping to a
- * {@link FetchOutcome}. The batch's own concurrency cap is {@link Concurrently}'s, so requests
- * wait their turn without holding a thread.
+ * address checked at connect time) → {@link Admission}, where it waits in line, without holding a
+ * thread, for room at its host and in the process → time limiter ({@code policy.timeout()}, the wait
+ * included: a request that never got room ends {@code REJECTED}, nothing sent) → per-host circuit
+ * breaker, which thus counts timeouts and 5xx as failures → retry with exponential backoff, never
+ * after an open circuit → mapping to a {@link FetchOutcome}. The batch's own concurrency cap is
+ * {@link Concurrently}'s: requests beyond it are not started at all.
  */
 public final class ReactorFetchClient implements FetchClient, AutoCloseable {
-
-	private static final Duration BULKHEAD_RETRY_MIN = Duration.ofMillis(10);
-
-	private static final Duration BULKHEAD_RETRY_MAX = Duration.ofMillis(250);
 
 	private final HttpClient http;
 
 	private final HostGuards guards;
+
+	private final Admission admission;
 
 	private final FetchMetrics metrics;
 
@@ -107,7 +103,8 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.disableRetry(true)
 			.compress(true)
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, builder.userAgent));
-		this.guards = new HostGuards(builder.bulkheads, builder.circuitBreakers, builder.maxInFlight);
+		this.guards = new HostGuards(builder.circuitBreakers);
+		this.admission = new Admission(builder.maxInFlight, builder.hostConcurrency);
 		this.metrics = new FetchMetrics(builder.meterRegistry);
 		this.clock = builder.clock;
 	}
@@ -170,7 +167,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	}
 
 	/** One attempt, with its guards, in the order the class comment gives. */
-	private Mono<RawResponse> attempt(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard,
+	private Mono<RawResponse> attempt(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard, String host,
 			AtomicInteger attempts) {
 		AtomicBoolean sent = new AtomicBoolean();
 		Mono<RawResponse> exchange = Mono.defer(() -> {
@@ -179,11 +176,12 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return follow(request.method(), request.url(), request.headers(), request.body(), policy, 0);
 		}).flatMap(response -> isRetryableStatus(response.status())
 				? Mono.error(new RetryableStatusException(response)) : Mono.just(response));
-		Mono<RawResponse> guarded = exchange.transformDeferred(BulkheadOperator.of(guard.bulkhead()))
-			.transformDeferred(BulkheadOperator.of(this.guards.global()));
-		return waitForBulkheads(guarded, 0).timeout(policy.timeout())
+		Mono<RawResponse> admitted = Mono.usingWhen(this.admission.admit(host), permit -> exchange,
+				Admission.Permit::releasing, (permit, failure) -> permit.releasing(), Admission.Permit::releasing);
+		return admitted.timeout(policy.timeout())
 			.onErrorMap(TimeoutException.class, timeout -> sent.get() ? timeout
-					: new RejectedException("bulkheads stayed full for " + policy.timeout().toMillis() + " ms"))
+					: new RejectedException("no room at " + host + " for " + policy.timeout().toMillis()
+							+ " ms; nothing was sent"))
 			.transformDeferred(CircuitBreakerOperator.of(guard.circuitBreaker()));
 	}
 
@@ -193,7 +191,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	 */
 	private Mono<RawResponse> attemptWithRetries(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard,
 			String host, AtomicInteger attempts, long retriesSoFar) {
-		return attempt(request, policy, guard, attempts).onErrorResume(failure -> {
+		return attempt(request, policy, guard, host, attempts).onErrorResume(failure -> {
 			RetryPolicy retry = policy.retry();
 			Failures.Classification kind = Failures.classify(failure);
 			if (retriesSoFar + 1 >= retry.maxAttempts() || kind.retryOn() == null
@@ -206,13 +204,6 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return Mono.delay(Backoff.delay(retry, retriesSoFar, retryAfter, this.clock.instant()))
 				.then(Mono.defer(() -> attemptWithRetries(request, policy, guard, host, attempts, retriesSoFar + 1)));
 		});
-	}
-
-	/** A full bulkhead is tried again, with a short growing backoff, until the time limiter gives up. */
-	private static Mono<RawResponse> waitForBulkheads(Mono<RawResponse> guarded, long triesSoFar) {
-		return guarded.onErrorResume(BulkheadFullException.class,
-				full -> Mono.delay(Backoff.exponential(BULKHEAD_RETRY_MIN, BULKHEAD_RETRY_MAX, triesSoFar))
-					.then(Mono.defer(() -> waitForBulkheads(guarded, triesSoFar + 1))));
 	}
 
 	/** One exchange, then the redirect hops the policy allows, each a new exchange. */
@@ -389,10 +380,9 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 		private int maxInFlight = 10_000;
 
-		private String userAgent = "Fanout";
+		private ToIntFunction<String> hostConcurrency = (host) -> 10_000;
 
-		private BulkheadRegistry bulkheads = BulkheadRegistry
-			.of(BulkheadConfig.custom().maxConcurrentCalls(10_000).maxWaitDuration(Duration.ZERO).build());
+		private String userAgent = "Fanout";
 
 		private CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
@@ -457,9 +447,12 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return this;
 		}
 
-		/** Where per-host bulkheads come from. */
-		public Builder bulkheadRegistry(BulkheadRegistry bulkheads) {
-			this.bulkheads = Objects.requireNonNull(bulkheads);
+		/**
+		 * Most requests in flight to one host, all batches together, by host name (lower case);
+		 * requests beyond it wait their turn within their timeout.
+		 */
+		public Builder hostConcurrency(ToIntFunction<String> hostConcurrency) {
+			this.hostConcurrency = Objects.requireNonNull(hostConcurrency);
 			return this;
 		}
 

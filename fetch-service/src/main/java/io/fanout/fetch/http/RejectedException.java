@@ -1,6 +1,6 @@
 package io.fanout.fetch.http;
 
-/** A bulkhead stayed full for the whole time budget of an attempt; nothing was sent. */
+/** No room for the request at its host or in the process for its whole time budget; nothing was sent. */
 final class RejectedException extends RuntimeException {
 
 	RejectedException(String message) {

@@ -11,8 +11,7 @@ import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -85,16 +84,14 @@ class FetchAutoConfigurationTests {
 	}
 
 	@Test
-	void usesTheResilience4jRegistriesConfiguredThroughProperties() {
-		this.contextRunner
-			.withConfiguration(
-					AutoConfigurations.of(BulkheadAutoConfiguration.class, CircuitBreakerAutoConfiguration.class))
-			.withPropertyValues("resilience4j.bulkhead.configs.default.max-concurrent-calls=7",
+	void usesTheResilience4jCircuitBreakerRegistryConfiguredThroughProperties() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class))
+			.withPropertyValues("resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=7",
 					"fanout.fetch.allowed-networks=127.0.0.1/32")
 			.run(context -> {
 				assertThat(context).hasSingleBean(ReactorFetchClient.class);
-				BulkheadRegistry registry = context.getBean(BulkheadRegistry.class);
-				assertThat(registry.getDefaultConfig().getMaxConcurrentCalls()).isEqualTo(7);
+				CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+				assertThat(registry.getDefaultConfig().getMinimumNumberOfCalls()).isEqualTo(7);
 				// A host met at run time gets the default config.
 				FetchOutcome outcome = context.getBean(FetchClient.class)
 					.fetch(FetchRequest.get("http://127.0.0.1:1/"), FetchPolicy.DEFAULT.withRetry(
@@ -102,8 +99,28 @@ class FetchAutoConfigurationTests {
 					.block(Duration.ofSeconds(10));
 				assertThat(outcome.kind()).isEqualTo(OutcomeKind.CONNECTION_ERROR);
 				assertThat(registry.find("127.0.0.1")).hasValueSatisfying(
-						bulkhead -> assertThat(bulkhead.getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(7));
+						breaker -> assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(7));
 			});
+	}
+
+	@Test
+	void hostLimitsComeFromPropertiesWithTheirDefaultForEveryOtherHost() {
+		this.contextRunner
+			.withPropertyValues("fanout.fetch.host-defaults.max-concurrency=7",
+					"fanout.fetch.hosts.[API.Example.com].max-concurrency=3", "fanout.fetch.hosts.[other.test].max-concurrency=")
+			.run(context -> {
+				FetchProperties properties = context.getBean(FetchProperties.class);
+				assertThat(properties.maxConcurrency("api.example.com")).isEqualTo(3);
+				assertThat(properties.maxConcurrency("other.test")).isEqualTo(7);
+				assertThat(properties.maxConcurrency("elsewhere.test")).isEqualTo(7);
+			});
+		this.contextRunner.run(context -> assertThat(context.getBean(FetchProperties.class).maxConcurrency("any.test"))
+			.isEqualTo(FetchPolicy.MAX_CONCURRENCY));
+		this.contextRunner.withPropertyValues("fanout.fetch.host-defaults.max-concurrency=0")
+			.run(context -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.fetch.host-defaults.max-concurrency"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
