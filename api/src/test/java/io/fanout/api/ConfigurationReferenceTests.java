@@ -83,7 +83,7 @@ class ConfigurationReferenceTests {
 	}
 
 	private static String type(String type) {
-		return "`" + type.replaceAll("[a-z][a-z0-9_]*\\.", "").replace(",", ", ") + "`";
+		return "`" + type.replaceAll("[a-z][a-z0-9_]*\\.", "").replace(",", ", ").replace("$", ".") + "`";
 	}
 
 	private static String defaultValue(JsonNode value) {

@@ -1,39 +1,61 @@
 package io.fanout.scheduler;
 
+import java.util.List;
+
 import io.fanout.fetch.InvalidFetchRequestException;
+import io.fanout.fetch.Violation;
 
 /**
- * A job that cannot be accepted as submitted. {@link #field()} is the path of the offending part of
- * the submission, as the API names it: {@code requests}, {@code requests[3].url},
- * {@code requests[0].extract.temperature}, {@code retry.maxAttempts}, {@code labels.team}.
+ * A job that cannot be accepted as submitted. Every invalid part found is a {@link Violation} whose
+ * field is its path in the submission, as the API names it: {@code requests}, {@code requests[3].url},
+ * {@code requests[0].extract.temperature}, {@code retry.maxAttempts}, {@code labels.team};
+ * {@link #field()} is the first one's.
  */
 public class InvalidJobSpecException extends SchedulerException {
 
-	private final String field;
+	private final List<Violation> violations;
 
 	public InvalidJobSpecException(String field, String message) {
-		super(null, message);
-		this.field = field;
+		this(List.of(new Violation(field, message)));
 	}
 
-	private InvalidJobSpecException(String field, String message, Throwable cause) {
-		super(null, message, cause);
-		this.field = field;
+	/** @param violations every invalid part found, at least one */
+	public InvalidJobSpecException(List<Violation> violations) {
+		super(null, summary(violations));
+		this.violations = List.copyOf(violations);
 	}
 
-	/** The request at {@code index} was refused by fetch-service: its field, prefixed by its position. */
+	/** The request at {@code index} was refused by fetch-service: its fields, prefixed by its position. */
 	public static InvalidJobSpecException forRequest(int index, InvalidFetchRequestException cause) {
-		return new InvalidJobSpecException("requests[" + index + "]." + cause.field(), cause.getMessage(), cause);
+		return new InvalidJobSpecException(cause.violations().stream().map((v) -> v.under(requestPath(index))).toList());
 	}
 
 	/** The fetch policy was refused by fetch-service; its fields are top-level fields of a job. */
 	public static InvalidJobSpecException forPolicy(InvalidFetchRequestException cause) {
-		return new InvalidJobSpecException(cause.field(), cause.getMessage(), cause);
+		return new InvalidJobSpecException(cause.violations());
 	}
 
-	/** The path of the offending field. */
+	/** Where the request at {@code index} is in a submission: {@code requests[3]}. */
+	public static String requestPath(int index) {
+		return "requests[" + index + "]";
+	}
+
+	/** The path of the first offending field. */
 	public String field() {
-		return this.field;
+		return this.violations.get(0).field();
+	}
+
+	/** Every invalid part found, in the order it was found. */
+	public List<Violation> violations() {
+		return this.violations;
+	}
+
+	static String summary(List<Violation> violations) {
+		if (violations.isEmpty()) {
+			throw new IllegalArgumentException("at least one violation is required");
+		}
+		String first = violations.get(0).message();
+		return (violations.size() == 1) ? first : first + " (and " + (violations.size() - 1) + " more)";
 	}
 
 }

@@ -27,14 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, for {@link JobStatus#FAILED}
  * @param idempotencyKey the key it was submitted with, if any
  * @param scheduleId the schedule that submitted it, if any
- * @param leaseOwner node id of the worker that holds (or last held) it
- * @param leaseExpiresAt when the current lease runs out, while running
  */
 public record Job(UUID id, String owner, @Nullable String name, Map<String, String> labels, int priority,
 		JobStatus status, JobProgress progress, int attempt, boolean cancelRequested, Instant createdAt,
 		@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Duration deadline,
-		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable UUID scheduleId,
-		@Nullable String leaseOwner, @Nullable Instant leaseExpiresAt) {
+		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable UUID scheduleId) {
 
 	public Job {
 		labels = (labels != null) ? Map.copyOf(labels) : Map.of();

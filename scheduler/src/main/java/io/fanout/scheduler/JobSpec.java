@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.Violation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,39 +45,50 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 	private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
 
 	public JobSpec {
-		if (name != null) {
-			name = name.strip();
-			if (name.isEmpty()) {
-				name = null;
+		List<Violation> violations = violations(name, labels, priority, (requests != null) ? requests.size() : 0,
+				deadline);
+		if (requests != null) {
+			for (int i = 0; i < requests.size(); i++) {
+				if (requests.get(i) == null) {
+					violations.add(new Violation(InvalidJobSpecException.requestPath(i), "request must not be null"));
+				}
 			}
-			else if (name.length() > MAX_NAME_LENGTH || hasControlCharacters(name)) {
-				throw new InvalidJobSpecException("name",
-						"name must be at most " + MAX_NAME_LENGTH + " characters of one-line text");
-			}
 		}
-		labels = copyLabels(labels);
-		if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
-			throw new InvalidJobSpecException("priority",
-					"priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY);
+		if (!violations.isEmpty()) {
+			throw new InvalidJobSpecException(violations);
 		}
-		if (requests == null || requests.isEmpty()) {
-			throw new InvalidJobSpecException("requests", "a job needs at least one request");
-		}
-		List<FetchRequest> copy = new ArrayList<>(requests.size());
-		for (int i = 0; i < requests.size(); i++) {
-			FetchRequest request = requests.get(i);
-			if (request == null) {
-				throw new InvalidJobSpecException("requests[" + i + "]", "request must not be null");
-			}
-			copy.add(request);
-		}
-		requests = Collections.unmodifiableList(copy);
+		name = normalName(name);
+		labels = (labels == null || labels.isEmpty()) ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+		requests = Collections.unmodifiableList(new ArrayList<>(requests));
 		if (policy == null) {
 			policy = FetchPolicy.DEFAULT;
 		}
-		if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
-			throw new InvalidJobSpecException("deadline", "deadline must be positive");
+	}
+
+	/**
+	 * What is wrong with these parts of a job, every one: its name, labels, priority, the number of
+	 * its requests and its deadline. Empty when they make a job.
+	 */
+	public static List<Violation> violations(@Nullable String name, @Nullable Map<String, String> labels,
+			int priority, int requestCount, @Nullable Duration deadline) {
+		List<Violation> violations = new ArrayList<>();
+		String normal = normalName(name);
+		if (normal != null && (normal.length() > MAX_NAME_LENGTH || hasControlCharacters(normal))) {
+			violations.add(new Violation("name",
+					"name must be at most " + MAX_NAME_LENGTH + " characters of one-line text"));
 		}
+		checkLabels(labels, violations);
+		if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+			violations.add(new Violation("priority",
+					"priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY));
+		}
+		if (requestCount == 0) {
+			violations.add(new Violation("requests", "a job needs at least one request"));
+		}
+		if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+			violations.add(new Violation("deadline", "deadline must be positive"));
+		}
+		return violations;
 	}
 
 	/** A spec of these requests under this policy: no name, no labels, priority 0, no deadline. */
@@ -112,26 +124,32 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 				+ this.policy.timeout() + ", failFast=" + this.policy.failFast() + ", deadline=" + this.deadline + "]";
 	}
 
-	private static Map<String, String> copyLabels(@Nullable Map<String, String> labels) {
+	private static @Nullable String normalName(@Nullable String name) {
+		if (name == null) {
+			return null;
+		}
+		String stripped = name.strip();
+		return stripped.isEmpty() ? null : stripped;
+	}
+
+	private static void checkLabels(@Nullable Map<String, String> labels, List<Violation> violations) {
 		if (labels == null || labels.isEmpty()) {
-			return Map.of();
+			return;
 		}
 		if (labels.size() > MAX_LABELS) {
-			throw new InvalidJobSpecException("labels", "at most " + MAX_LABELS + " labels are allowed");
+			violations.add(new Violation("labels", "at most " + MAX_LABELS + " labels are allowed"));
+			return;
 		}
-		Map<String, String> copy = new LinkedHashMap<>();
 		labels.forEach((key, value) -> {
 			if (key == null || !LABEL_KEY.matcher(key).matches()) {
-				throw new InvalidJobSpecException("labels",
-						"label keys are 1 to 63 letters, digits, '.', '_', '/' or '-', starting with a letter or digit");
+				violations.add(new Violation("labels",
+						"label keys are 1 to 63 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"));
 			}
-			if (value == null || value.length() > MAX_NAME_LENGTH || hasControlCharacters(value)) {
-				throw new InvalidJobSpecException("labels." + key,
-						"label values are at most " + MAX_NAME_LENGTH + " characters of one-line text");
+			else if (value == null || value.length() > MAX_NAME_LENGTH || hasControlCharacters(value)) {
+				violations.add(new Violation("labels." + key,
+						"label values are at most " + MAX_NAME_LENGTH + " characters of one-line text"));
 			}
-			copy.put(key, value);
 		});
-		return Collections.unmodifiableMap(copy);
 	}
 
 	private static boolean hasControlCharacters(String text) {

@@ -57,6 +57,28 @@ public enum JobStatus {
 		return TRANSITIONS.get(this);
 	}
 
+	/** The statuses a job may move to {@code target} from. */
+	public static Set<JobStatus> from(JobStatus target) {
+		Set<JobStatus> sources = EnumSet.noneOf(JobStatus.class);
+		TRANSITIONS.forEach((source, targets) -> {
+			if (targets.contains(target)) {
+				sources.add(source);
+			}
+		});
+		return Collections.unmodifiableSet(sources);
+	}
+
+	/** The statuses a job never leaves. */
+	public static Set<JobStatus> terminal() {
+		Set<JobStatus> terminal = EnumSet.noneOf(JobStatus.class);
+		for (JobStatus status : values()) {
+			if (status.isTerminal()) {
+				terminal.add(status);
+			}
+		}
+		return Collections.unmodifiableSet(terminal);
+	}
+
 	/** Whether a job in this status may move to {@code target}. */
 	public boolean canTransitionTo(JobStatus target) {
 		return TRANSITIONS.get(this).contains(target);

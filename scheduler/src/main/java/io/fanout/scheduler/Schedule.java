@@ -34,6 +34,13 @@ public record Schedule(UUID id, String owner, String name, ScheduleTrigger trigg
 		@Nullable Instant lastFiredAt, @Nullable UUID lastJobId, @Nullable JobStatus lastJobStatus, long missedCount,
 		long skippedCount, boolean declared, Instant createdAt, Instant updatedAt) {
 
+	/** The same schedule, with its last job's status as it is now. */
+	public Schedule withLastJobStatus(@Nullable JobStatus status) {
+		return new Schedule(this.id, this.owner, this.name, this.trigger, this.template, this.overlap, this.enabled,
+				this.jitter, this.nextFireAt, this.lastFiredAt, this.lastJobId, status, this.missedCount,
+				this.skippedCount, this.declared, this.createdAt, this.updatedAt);
+	}
+
 	/** The definition, as it would be given to create this schedule again. */
 	public ScheduleSpec spec() {
 		return new ScheduleSpec(this.name, this.trigger, this.template, this.overlap, this.enabled, this.jitter);

@@ -1,7 +1,10 @@
 package io.fanout.scheduler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.fanout.fetch.Violation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,37 +27,50 @@ public record ScheduleSpec(String name, ScheduleTrigger trigger, JobSpec templat
 	public static final long MAX_JITTER_MINUTES = 60;
 
 	public ScheduleSpec {
-		if (name == null || name.isBlank()) {
-			throw new InvalidScheduleException("name", "a schedule needs a name");
-		}
-		name = name.strip();
-		if (name.length() > JobSpec.MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-			throw new InvalidScheduleException("name",
-					"name must be at most " + JobSpec.MAX_NAME_LENGTH + " characters of one-line text");
-		}
+		List<Violation> violations = violations(name, trigger, jitter);
 		if (trigger == null) {
-			throw new InvalidScheduleException("trigger", "a schedule needs a trigger: cron or fixedRate");
+			violations.add(new Violation("trigger", "a schedule needs a trigger: cron or fixedRate"));
 		}
 		if (template == null) {
-			throw new InvalidScheduleException("template", "a schedule needs a job template");
+			violations.add(new Violation("template", "a schedule needs a job template"));
 		}
+		if (!violations.isEmpty()) {
+			throw new InvalidScheduleException(violations);
+		}
+		name = name.strip();
 		if (overlap == null) {
 			overlap = OverlapPolicy.SKIP;
 		}
+		jitter = (jitter == null || jitter.isZero()) ? null : Duration.ofMillis(jitter.toMillis());
+	}
+
+	/**
+	 * What is wrong with the name and the jitter of a schedule, every one; the jitter is checked
+	 * against the trigger when there is one.
+	 */
+	static List<Violation> violations(@Nullable String name, @Nullable ScheduleTrigger trigger,
+			@Nullable Duration jitter) {
+		List<Violation> violations = new ArrayList<>();
+		if (name == null || name.isBlank()) {
+			violations.add(new Violation("name", "a schedule needs a name"));
+		}
+		else if (name.strip().length() > JobSpec.MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+			violations.add(new Violation("name",
+					"name must be at most " + JobSpec.MAX_NAME_LENGTH + " characters of one-line text"));
+		}
 		if (jitter != null) {
 			if (jitter.isNegative()) {
-				throw new InvalidScheduleException("jitter", "jitter must not be negative");
+				violations.add(new Violation("jitter", "jitter must not be negative"));
 			}
-			jitter = jitter.isZero() ? null : Duration.ofMillis(jitter.toMillis());
-		}
-		if (jitter != null) {
-			if (jitter.compareTo(Duration.ofMinutes(MAX_JITTER_MINUTES)) > 0) {
-				throw new InvalidScheduleException("jitter", "jitter must be at most PT" + MAX_JITTER_MINUTES + "M");
+			else if (jitter.compareTo(Duration.ofMinutes(MAX_JITTER_MINUTES)) > 0) {
+				violations.add(new Violation("jitter", "jitter must be at most PT" + MAX_JITTER_MINUTES + "M"));
 			}
-			if (trigger instanceof ScheduleTrigger.FixedRate rate && jitter.compareTo(rate.period()) >= 0) {
-				throw new InvalidScheduleException("jitter", "jitter must be shorter than the fixed rate");
+			else if (!jitter.isZero() && trigger instanceof ScheduleTrigger.FixedRate rate
+					&& jitter.compareTo(rate.period()) >= 0) {
+				violations.add(new Violation("jitter", "jitter must be shorter than the fixed rate"));
 			}
 		}
+		return violations;
 	}
 
 	/** A schedule of this job on this trigger: enabled, overlap {@link OverlapPolicy#SKIP}, no jitter. */

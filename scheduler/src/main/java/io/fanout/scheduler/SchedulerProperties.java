@@ -1,6 +1,9 @@
 package io.fanout.scheduler;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,6 +36,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param purgeBatchSize most jobs deleted in one purge statement
  * @param scheduleTickInterval how often every instance looks for due schedules and fires them
  * @param minFixedRate shortest {@code fixedRate} a schedule may have
+ * @param schedules schedules declared in configuration, by name, upserted at startup on every replica:
+ * {@code owner}, {@code trigger.cron} (with {@code trigger.timezone}) or {@code trigger.fixed-rate},
+ * {@code template} (the job, as {@code POST /api/v1/jobs} takes it), {@code overlap}, {@code enabled},
+ * {@code jitter}
  */
 @ConfigurationProperties("fanout.scheduler")
 public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
@@ -44,7 +51,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
 		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
 		@DefaultValue("100") int purgeBatchSize, @DefaultValue("1s") Duration scheduleTickInterval,
-		@DefaultValue("1s") Duration minFixedRate) {
+		@DefaultValue("1s") Duration minFixedRate, @DefaultValue Map<String, ScheduleDeclaration> schedules) {
 
 	public SchedulerProperties {
 		if (nodeId != null && (nodeId.isBlank() || nodeId.length() > 200)) {
@@ -73,6 +80,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 			throw new IllegalArgumentException(
 					"fanout.scheduler.lease-renew-interval must be shorter than lease-duration");
 		}
+		schedules = (schedules != null) ? Collections.unmodifiableMap(new TreeMap<>(schedules)) : Map.of();
 	}
 
 	/** The defaults, as documented on each property. */
@@ -80,7 +88,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), Duration.ofMillis(250),
 				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,
-				Duration.ofSeconds(1), Duration.ofSeconds(1));
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
 	}
 
 	private static void positive(String name, int value) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.fanout.fetch.InvalidFetchRequestException;
+import io.fanout.fetch.Violation;
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.IllegalJobStateException;
 import io.fanout.scheduler.InvalidJobSpecException;
@@ -69,17 +70,17 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidJobSpec(InvalidJobSpecException ex) {
-		return invalidField(ex.field(), ex.getMessage());
+		return invalidFields(ex.violations());
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidFetchRequest(InvalidFetchRequestException ex) {
-		return invalidField(ex.field(), ex.getMessage());
+		return invalidFields(ex.violations());
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidSchedule(InvalidScheduleException ex) {
-		return invalidField(ex.field(), ex.getMessage());
+		return invalidFields(ex.violations());
 	}
 
 	@ExceptionHandler({ JobNotFoundException.class, ScheduleNotFoundException.class })
@@ -321,8 +322,8 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		return null;
 	}
 
-	private static ResponseEntity<ProblemDetail> invalidField(String field, String message) {
-		return respond(validation(List.of(new InvalidField(field, message))));
+	private static ResponseEntity<ProblemDetail> invalidFields(List<Violation> violations) {
+		return respond(validation(violations.stream().map((v) -> new InvalidField(v.field(), v.message())).toList()));
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {

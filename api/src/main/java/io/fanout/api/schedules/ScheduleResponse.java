@@ -59,7 +59,7 @@ record ScheduleResponse(
 				requiredMode = Schema.RequiredMode.REQUIRED) long missedCount,
 		@Schema(description = "Fires that launched nothing: the previous job was still going under `SKIP`, or the "
 				+ "job queue was full.", example = "0", requiredMode = Schema.RequiredMode.REQUIRED) long skippedCount,
-		@Schema(description = "Whether it is declared in configuration (`fanout.schedules.<name>`): a changed "
+		@Schema(description = "Whether it is declared in configuration (`fanout.scheduler.schedules.<name>`): a changed "
 				+ "declaration replaces it at the next start, and a deleted one comes back.", example = "false",
 				requiredMode = Schema.RequiredMode.REQUIRED) boolean declared,
 		@Schema(example = "2026-11-21T07:59:59.912Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,

@@ -5,14 +5,18 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Clock;
 
 import io.fanout.api.security.SecurityConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
+import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.ScheduleService;
+import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.SchedulerProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
@@ -44,10 +48,24 @@ public @interface ApiSliceTest {
 	/** The API key of {@code tenant-b}. */
 	String KEY_B = "key-of-tenant-b-93d1e7b4";
 
-	/** The fetch and scheduler settings, which their auto-configurations provide in the application. */
+	/**
+	 * The fetch and scheduler settings, and the scheduler's rules for what a job and a schedule may
+	 * be, which their auto-configurations provide in the application.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ FetchProperties.class, SchedulerProperties.class })
 	class Settings {
+
+		@Bean
+		JobSpecFactory jobSpecFactory(FetchProperties fetch, SchedulerProperties scheduler) {
+			return new JobSpecFactory(fetch.defaultPolicy().toPolicy(), fetch.policyLimits(),
+					scheduler.maxRequestsPerJob());
+		}
+
+		@Bean
+		ScheduleSpecFactory scheduleSpecFactory(JobSpecFactory jobs, SchedulerProperties scheduler) {
+			return new ScheduleSpecFactory(jobs, scheduler.minFixedRate(), Clock.systemUTC());
+		}
 
 	}
 

@@ -7,20 +7,27 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.PolicyLimits;
 import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.fanout.scheduler.JobService;
-import io.fanout.scheduler.ScheduleDeclarations;
+import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.ScheduleService;
+import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.DefaultJobService;
-import io.fanout.scheduler.schedules.DeclaredSchedules;
+import io.fanout.scheduler.jobs.JobQueue;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.jobs.QueueLimit;
+import io.fanout.scheduler.jobs.R2dbcJobQueue;
+import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.schedules.ConfiguredSchedules;
 import io.fanout.scheduler.schedules.DefaultScheduleService;
+import io.fanout.scheduler.schedules.R2dbcScheduleStore;
+import io.fanout.scheduler.schedules.ScheduleFiring;
+import io.fanout.scheduler.schedules.ScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleTicker;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
-import io.fanout.scheduler.store.ScheduleStore;
 import io.fanout.scheduler.worker.JobWorker;
 import io.r2dbc.spi.ConnectionFactory;
 
@@ -31,91 +38,146 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * The job scheduler on the application's R2DBC {@link ConnectionFactory}: a {@link JobStore}, a
- * {@link JobService} and, unless {@code fanout.scheduler.worker-enabled=false}, a {@link JobWorker}
- * running jobs through the {@link FetchClient}; with the R2DBC job store, schedules too: a
- * {@link ScheduleStore} on its database, a {@link ScheduleService} and a {@link ScheduleTicker} on
- * every instance, which also upserts the schedules declared under {@code fanout.schedules}. Uses the
- * application's {@link Clock} bean if there is one. The schema comes from Flyway's migrations in
+ * The job scheduler on the application's R2DBC {@link ConnectionFactory}: the {@link Database} every
+ * store shares, the job repository and queue, the schedule store, the {@link JobService} and
+ * {@link ScheduleService}, a {@link ScheduleTicker} on every instance (which also upserts the
+ * schedules declared under {@code fanout.scheduler.schedules}) and, unless
+ * {@code fanout.scheduler.worker-enabled=false}, a {@link JobWorker} running jobs through the
+ * {@link FetchClient}. Every bean backs off for one of the application's own. Uses the application's
+ * {@link Clock} bean if there is one. The schema comes from Flyway's migrations in
  * {@code classpath:db/migration}.
  */
 @AutoConfiguration(after = { R2dbcAutoConfiguration.class, FlywayAutoConfiguration.class,
 		FetchAutoConfiguration.class })
 @ConditionalOnSingleCandidate(ConnectionFactory.class)
-@EnableConfigurationProperties({ SchedulerProperties.class, ScheduleDeclarations.class })
+@EnableConfigurationProperties(SchedulerProperties.class)
 public final class SchedulerAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(JobStore.class)
+	/** Where schedules were declared before they moved under {@code fanout.scheduler}. */
+	static final String FORMER_SCHEDULES_PREFIX = "fanout.schedules";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
-	R2dbcJobStore fanoutJobStore(ConnectionFactory connectionFactory, ObjectProvider<DatabaseClient> databaseClient) {
-		return new R2dbcJobStore(databaseClient.getIfAvailable(() -> DatabaseClient.create(connectionFactory)),
+	Database fanoutDatabase(ConnectionFactory connectionFactory, ObjectProvider<DatabaseClient> databaseClient) {
+		return new Database(databaseClient.getIfAvailable(() -> DatabaseClient.create(connectionFactory)),
 				connectionFactory);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobRepository fanoutJobRepository(Database database) {
+		return new R2dbcJobRepository(database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobQueue fanoutJobQueue(Database database) {
+		return new R2dbcJobQueue(database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScheduleStore fanoutScheduleStore(Database database) {
+		return new R2dbcScheduleStore(database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobSpecFactory fanoutJobSpecFactory(SchedulerProperties properties,
+			ObjectProvider<FetchProperties> fetchProperties) {
+		// Without fetch-service's settings, the engine's own defaults and limits.
+		FetchProperties fetch = fetchProperties.getIfAvailable();
+		FetchPolicy defaults = (fetch != null) ? fetch.defaultPolicy().toPolicy() : FetchPolicy.DEFAULT;
+		PolicyLimits limits = (fetch != null) ? fetch.policyLimits() : new PolicyLimits(defaults.maxBodySize());
+		return new JobSpecFactory(defaults, limits, properties.maxRequestsPerJob());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScheduleSpecFactory fanoutScheduleSpecFactory(JobSpecFactory jobs, SchedulerProperties properties,
+			ObjectProvider<Clock> clock) {
+		return new ScheduleSpecFactory(jobs, properties.minFixedRate(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueLimit fanoutQueueLimit(JobRepository jobs, SchedulerProperties properties) {
+		return new QueueLimit(jobs, properties.maxQueuedJobs(), properties.queueFullRetryAfter());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(FetchClient.class)
 	@ConditionalOnBooleanProperty(name = "fanout.scheduler.worker-enabled", matchIfMissing = true)
-	JobWorker fanoutJobWorker(JobStore store, FetchClient fetchClient, SchedulerProperties properties,
+	JobWorker fanoutJobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties,
 			ObjectProvider<Clock> clock) {
 		String nodeId = (properties.nodeId() != null) ? properties.nodeId() : defaultNodeId();
-		return new JobWorker(store, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC), nodeId);
+		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC), nodeId);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobService fanoutJobService(JobStore store, SchedulerProperties properties, ObjectProvider<Clock> clock,
-			ObjectProvider<JobWorker> worker) {
-		return new DefaultJobService(store, properties, clock.getIfAvailable(Clock::systemUTC),
+	JobService fanoutJobService(JobRepository jobs, JobSpecFactory specs, QueueLimit queueLimit,
+			SchedulerProperties properties, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
+		return new DefaultJobService(jobs, specs, queueLimit, properties.streamPollInterval(),
+				clock.getIfAvailable(Clock::systemUTC), () -> worker.ifAvailable(JobWorker::wakeUp));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScheduleFiring fanoutScheduleFiring(Database database, ScheduleStore schedules, JobRepository jobs,
+			QueueLimit queueLimit) {
+		return new ScheduleFiring(database, schedules, jobs, queueLimit);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScheduleService fanoutScheduleService(ScheduleStore store, JobRepository jobs, ScheduleFiring firing,
+			ScheduleSpecFactory specs, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
+		return new DefaultScheduleService(store, jobs, firing, specs, clock.getIfAvailable(Clock::systemUTC),
 				() -> worker.ifAvailable(JobWorker::wakeUp));
 	}
 
-	/** Schedules fire by inserting jobs in the job store's transactions: they need its database. */
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(R2dbcJobStore.class)
-	ScheduleStore fanoutScheduleStore(R2dbcJobStore jobStore) {
-		return new R2dbcScheduleStore(jobStore);
+	ConfiguredSchedules fanoutConfiguredSchedules(SchedulerProperties properties, ScheduleSpecFactory specs,
+			ScheduleStore store, ObjectProvider<Clock> clock, Environment environment) {
+		refuseFormerDeclarations(environment);
+		return new ConfiguredSchedules(properties.schedules(), specs, store, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(ScheduleStore.class)
-	ScheduleService fanoutScheduleService(ScheduleStore store, JobStore jobStore, SchedulerProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
-		return new DefaultScheduleService(store, jobStore, properties, clock.getIfAvailable(Clock::systemUTC),
+	ScheduleTicker fanoutScheduleTicker(ScheduleStore store, ScheduleFiring firing, SchedulerProperties properties,
+			ConfiguredSchedules configured, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
+		return new ScheduleTicker(store, firing, properties, clock.getIfAvailable(Clock::systemUTC), configured,
 				() -> worker.ifAvailable(JobWorker::wakeUp));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(ScheduleStore.class)
-	DeclaredSchedules fanoutDeclaredSchedules(ScheduleDeclarations declarations, ScheduleStore store,
-			SchedulerProperties properties, ObjectProvider<FetchProperties> fetchProperties,
-			ObjectProvider<Clock> clock) {
-		// Templates get the defaults of jobs submitted through the API.
-		FetchProperties fetch = fetchProperties.getIfAvailable();
-		FetchPolicy defaults = (fetch != null) ? fetch.defaultPolicy().toPolicy() : FetchPolicy.DEFAULT;
-		long maxBodySize = (fetch != null) ? fetch.maxBodySize().toBytes() : defaults.maxBodySize();
-		return new DeclaredSchedules(declarations, defaults, maxBodySize, properties, store,
-				clock.getIfAvailable(Clock::systemUTC));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBean(ScheduleStore.class)
-	ScheduleTicker fanoutScheduleTicker(ScheduleStore store, JobStore jobStore, SchedulerProperties properties,
-			DeclaredSchedules declared, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
-		return new ScheduleTicker(store, jobStore, properties, clock.getIfAvailable(Clock::systemUTC), declared,
-				() -> worker.ifAvailable(JobWorker::wakeUp));
+	/**
+	 * Schedules declared where they were before would otherwise be dropped without a word: the
+	 * startup fails instead, saying where they go now.
+	 */
+	static void refuseFormerDeclarations(Environment environment) {
+		boolean declared = Binder.get(environment)
+			.bind(FORMER_SCHEDULES_PREFIX, Bindable.mapOf(String.class, Object.class))
+			.map((schedules) -> !schedules.isEmpty())
+			.orElse(false);
+		if (declared) {
+			throw new IllegalStateException(FORMER_SCHEDULES_PREFIX + ".* is no longer read: schedules are declared "
+					+ "under fanout.scheduler.schedules.<name> now, with the same properties (docs/configuration.md)");
+		}
 	}
 
 	/**

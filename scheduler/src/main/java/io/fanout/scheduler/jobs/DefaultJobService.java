@@ -1,6 +1,7 @@
 package io.fanout.scheduler.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,19 +14,17 @@ import io.fanout.scheduler.JobQuery;
 import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpec;
-import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
-import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.NewJob;
+import io.fanout.scheduler.r2dbc.TimeOrderedIds;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@link JobService} over a {@link JobStore}. Holds no job state of its own, so every replica
- * answers the same.
+ * The {@link JobService} over a {@link JobRepository}. Holds no job state of its own, so every
+ * replica answers the same.
  */
 public final class DefaultJobService implements JobService {
 
@@ -34,25 +33,35 @@ public final class DefaultJobService implements JobService {
 
 	private static final int MAX_KEY_LENGTH = 200;
 
-	private final JobStore store;
+	private final JobRepository jobs;
 
-	private final SchedulerProperties properties;
+	private final JobSpecFactory specs;
+
+	private final QueueLimit queueLimit;
+
+	private final Duration streamPollInterval;
 
 	private final Clock clock;
 
 	private final Runnable onSubmit;
 
-	private final JobIds ids;
+	private final TimeOrderedIds ids;
 
 	/**
+	 * @param specs the server's limits on what a job may be
+	 * @param queueLimit the bound on jobs waiting
+	 * @param streamPollInterval how often a live stream looks for new results
 	 * @param onSubmit called after a job was queued, to have a local worker look at the queue now
 	 */
-	public DefaultJobService(JobStore store, SchedulerProperties properties, Clock clock, Runnable onSubmit) {
-		this.store = store;
-		this.properties = properties;
+	public DefaultJobService(JobRepository jobs, JobSpecFactory specs, QueueLimit queueLimit,
+			Duration streamPollInterval, Clock clock, Runnable onSubmit) {
+		this.jobs = jobs;
+		this.specs = specs;
+		this.queueLimit = queueLimit;
+		this.streamPollInterval = streamPollInterval;
 		this.clock = clock;
 		this.onSubmit = onSubmit;
-		this.ids = new JobIds(clock);
+		this.ids = new TimeOrderedIds(clock);
 	}
 
 	@Override
@@ -60,63 +69,55 @@ public final class DefaultJobService implements JobService {
 		return Mono.defer(() -> {
 			checkOwner(owner);
 			checkKey(idempotencyKey);
-			int max = this.properties.maxRequestsPerJob();
-			if (spec.requests().size() > max) {
-				return Mono.error(new InvalidJobSpecException("requests",
-						"a job may have at most " + max + " requests, not " + spec.requests().size()));
-			}
+			this.specs.check(spec);
 			Mono<Job> existing = (idempotencyKey != null)
-					? this.store.findIdempotent(owner, idempotencyKey, spec, scheduleId) : Mono.empty();
+					? this.jobs.findIdempotent(owner, idempotencyKey, spec, scheduleId) : Mono.empty();
 			// A retried submission finds its job even when the queue has filled up since.
-			return existing.switchIfEmpty(Mono.defer(() -> this.store.countQueued().flatMap((queued) -> {
-				if (queued >= this.properties.maxQueuedJobs()) {
-					return Mono.error(new QueueFullException(this.properties.maxQueuedJobs(),
-							this.properties.queueFullRetryAfter()));
-				}
+			return existing.switchIfEmpty(this.queueLimit.check().then(Mono.defer(() -> {
 				NewJob job = new NewJob(this.ids.next(), owner, spec, idempotencyKey, scheduleId,
 						this.clock.instant());
-				return this.store.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());
+				return this.jobs.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());
 			})));
 		});
 	}
 
 	@Override
 	public Mono<Job> get(String owner, UUID jobId) {
-		return this.store.find(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
+		return this.jobs.find(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
 	}
 
 	@Override
 	public Mono<JobSpec> getSpec(String owner, UUID jobId) {
-		return this.store.findSpec(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
+		return this.jobs.findSpec(owner, jobId).switchIfEmpty(Mono.error(() -> new JobNotFoundException(jobId)));
 	}
 
 	@Override
 	public Mono<JobPage> list(String owner, JobQuery query) {
-		return this.store.list(owner, query);
+		return this.jobs.list(owner, query);
 	}
 
 	@Override
 	public Mono<Job> cancel(String owner, UUID jobId) {
-		return this.store.requestCancel(owner, jobId).flatMap((flagged) -> {
+		return this.jobs.requestCancel(owner, jobId).flatMap((flagged) -> {
 			if (!flagged) {
 				return get(owner, jobId).flatMap((job) -> Mono.error(new IllegalJobStateException(jobId, job.status(),
 						"job " + jobId + " already ended " + job.status() + "; it cannot be cancelled")));
 			}
 			// Queued: cancelled here and now. Running: its worker sees the flag and stops it.
-			return this.store.cancelQueued(jobId, this.clock.instant()).then(get(owner, jobId));
+			return this.jobs.cancelQueued(jobId, this.clock.instant()).then(get(owner, jobId));
 		});
 	}
 
 	@Override
 	public Mono<Void> delete(String owner, UUID jobId) {
-		return this.store.deleteFinished(owner, jobId).flatMap((deleted) -> {
+		return this.jobs.deleteFinished(owner, jobId).flatMap((deleted) -> {
 			if (deleted) {
 				return Mono.<Void>empty();
 			}
 			return get(owner, jobId).flatMap((job) -> {
 				if (job.isFinished()) {
 					// It finished between the two statements.
-					return this.store.deleteFinished(owner, jobId).then();
+					return this.jobs.deleteFinished(owner, jobId).then();
 				}
 				return Mono.error(new IllegalJobStateException(jobId, job.status(),
 						"job " + jobId + " is " + job.status() + "; only finished jobs can be deleted (cancel it first)"));
@@ -126,7 +127,7 @@ public final class DefaultJobService implements JobService {
 
 	@Override
 	public Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query) {
-		return get(owner, jobId).then(this.store.results(jobId, query));
+		return get(owner, jobId).then(this.jobs.results(jobId, query));
 	}
 
 	@Override
@@ -138,7 +139,7 @@ public final class DefaultJobService implements JobService {
 				}
 				// A full page means more are stored already; otherwise wait for new ones to land.
 				return (step.results().size() == STREAM_PAGE) ? readFrom(owner, jobId, step.next())
-						: Mono.delay(this.properties.streamPollInterval()).then(readFrom(owner, jobId, step.next()));
+						: Mono.delay(this.streamPollInterval).then(readFrom(owner, jobId, step.next()));
 			})
 			.concatMapIterable(StreamStep::results));
 	}
@@ -149,7 +150,7 @@ public final class DefaultJobService implements JobService {
 	 * after it are all there are.
 	 */
 	private Mono<StreamStep> readFrom(String owner, UUID jobId, int seq) {
-		return get(owner, jobId).flatMap((job) -> this.store.resultsInStoredOrder(jobId, seq, STREAM_PAGE)
+		return get(owner, jobId).flatMap((job) -> this.jobs.resultsInStoredOrder(jobId, seq, STREAM_PAGE)
 			.collectList()
 			.map((results) -> {
 				int next = seq + results.size();

@@ -2,13 +2,14 @@ package io.fanout.scheduler.schedules;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 
-import io.fanout.scheduler.InvalidScheduleException;
 import io.fanout.scheduler.Job;
-import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.Schedule;
 import io.fanout.scheduler.ScheduleNotFoundException;
 import io.fanout.scheduler.ScheduleOverlapException;
@@ -16,22 +17,17 @@ import io.fanout.scheduler.SchedulePage;
 import io.fanout.scheduler.ScheduleQuery;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.ScheduleSpec;
-import io.fanout.scheduler.ScheduleTrigger;
-import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.jobs.JobIds;
-import io.fanout.scheduler.store.FireResult;
-import io.fanout.scheduler.store.FireTime;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.NewSchedule;
-import io.fanout.scheduler.store.ScheduleStore;
-import io.fanout.scheduler.store.StoredSchedule;
+import io.fanout.scheduler.ScheduleSpecFactory;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.r2dbc.TimeOrderedIds;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * The {@link ScheduleService} over a {@link ScheduleStore}. Holds no schedule state of its own, so
  * every replica answers the same. Changes name the version they replace and are tried again if a
- * concurrent change got there first.
+ * concurrent change got there first. The status of a schedule's last job is read from the job
+ * repository.
  */
 public final class DefaultScheduleService implements ScheduleService {
 
@@ -40,58 +36,69 @@ public final class DefaultScheduleService implements ScheduleService {
 
 	private final ScheduleStore store;
 
-	private final JobStore jobs;
+	private final JobRepository jobs;
 
-	private final SchedulerProperties properties;
+	private final ScheduleFiring firing;
+
+	private final ScheduleSpecFactory specs;
 
 	private final Clock clock;
 
 	private final Runnable onLaunch;
 
-	private final JobIds ids;
+	private final TimeOrderedIds ids;
 
 	/**
-	 * @param jobs the job store the schedules' jobs are in, to cancel a queued previous job at once
+	 * @param jobs the repository of the schedules' jobs
+	 * @param firing what a run by hand does
+	 * @param specs the server's limits on what a schedule may be
 	 * @param onLaunch called after a job was launched, to have a local worker look at the queue now
 	 */
-	public DefaultScheduleService(ScheduleStore store, JobStore jobs, SchedulerProperties properties, Clock clock,
-			Runnable onLaunch) {
+	public DefaultScheduleService(ScheduleStore store, JobRepository jobs, ScheduleFiring firing,
+			ScheduleSpecFactory specs, Clock clock, Runnable onLaunch) {
 		this.store = store;
 		this.jobs = jobs;
-		this.properties = properties;
+		this.firing = firing;
+		this.specs = specs;
 		this.clock = clock;
 		this.onLaunch = onLaunch;
-		this.ids = new JobIds(clock);
+		this.ids = new TimeOrderedIds(clock);
 	}
 
 	@Override
 	public Mono<Schedule> create(String owner, ScheduleSpec spec) {
 		return Mono.defer(() -> {
 			checkOwner(owner);
+			this.specs.check(spec);
 			Instant now = this.clock.instant();
-			check(spec, now, this.properties);
 			NewSchedule schedule = new NewSchedule(this.ids.next(), owner, spec,
-					spec.enabled() ? Firing.first(spec, now) : null, now);
-			return this.store.insert(schedule).map(StoredSchedule::schedule);
+					spec.enabled() ? ScheduleFiring.first(spec, now) : null, now);
+			return this.store.insert(schedule).flatMap(this::withLastJobStatus);
 		});
 	}
 
 	@Override
 	public Mono<Schedule> get(String owner, UUID scheduleId) {
 		return this.store.find(owner, scheduleId)
-			.map(StoredSchedule::schedule)
-			.switchIfEmpty(Mono.error(() -> new ScheduleNotFoundException(scheduleId)));
+			.switchIfEmpty(Mono.error(() -> new ScheduleNotFoundException(scheduleId)))
+			.flatMap(this::withLastJobStatus);
 	}
 
 	@Override
 	public Mono<SchedulePage> list(String owner, ScheduleQuery query) {
-		return this.store.list(owner, query);
+		return this.store.list(owner, query).flatMap((page) -> {
+			List<UUID> lastJobs = page.items().stream().map(Schedule::lastJobId).filter(Objects::nonNull).toList();
+			return this.jobs.statuses(lastJobs)
+				.map((statuses) -> new SchedulePage(
+						page.items().stream().map((schedule) -> withLastJobStatus(schedule, statuses)).toList(),
+						page.nextCursor()));
+		});
 	}
 
 	@Override
 	public Mono<Schedule> update(String owner, UUID scheduleId, ScheduleSpec spec) {
 		return Mono.defer(() -> {
-			check(spec, this.clock.instant(), this.properties);
+			this.specs.check(spec);
 			return change(owner, scheduleId, (current) -> spec, CHANGE_ATTEMPTS);
 		});
 	}
@@ -119,45 +126,21 @@ public final class DefaultScheduleService implements ScheduleService {
 	public Mono<Job> trigger(String owner, UUID scheduleId) {
 		return Mono.defer(() -> {
 			Instant now = this.clock.instant();
-			int maxQueued = this.properties.maxQueuedJobs();
-			return this.store.fireNow(owner, scheduleId, this.ids.next(), now, maxQueued).flatMap((result) -> {
+			return this.firing.fireNow(owner, scheduleId, this.ids.next(), now).flatMap((result) -> {
 				switch (result.outcome()) {
 					case LAUNCHED:
-						return Firing.launched(result, this.jobs, now, this.onLaunch)
-							.then(Mono.justOrEmpty(result.job()));
+						return this.firing.launched(result, now, this.onLaunch).then(Mono.justOrEmpty(result.job()));
 					case SKIPPED_OVERLAP:
 						return Mono.error(new ScheduleOverlapException(scheduleId,
 								Objects.requireNonNull(result.previousJobId()),
 								Objects.requireNonNull(result.previousStatus())));
 					case SKIPPED_QUEUE_FULL:
-						return Mono.error(new QueueFullException(maxQueued, this.properties.queueFullRetryAfter()));
+						return Mono.error(this.firing.queueFull());
 					default:
 						return Mono.error(new ScheduleNotFoundException(scheduleId));
 				}
 			});
 		});
-	}
-
-	/**
-	 * Checks what depends on configuration: the shortest fixed rate, the requests per job, and that
-	 * the trigger fires at all.
-	 * @throws InvalidScheduleException naming the field
-	 */
-	static void check(ScheduleSpec spec, Instant now, SchedulerProperties properties) {
-		int maxRequests = properties.maxRequestsPerJob();
-		int requests = spec.template().requests().size();
-		if (requests > maxRequests) {
-			throw new InvalidScheduleException("template.requests",
-					"a job may have at most " + maxRequests + " requests, not " + requests);
-		}
-		if (spec.trigger() instanceof ScheduleTrigger.FixedRate rate
-				&& rate.period().compareTo(properties.minFixedRate()) < 0) {
-			throw new InvalidScheduleException("trigger.fixedRate",
-					"a fixed rate must be at least " + properties.minFixedRate());
-		}
-		if (spec.trigger().next(now) == null) {
-			throw new InvalidScheduleException("trigger.cron", "the cron expression never fires");
-		}
 	}
 
 	/**
@@ -172,7 +155,7 @@ public final class DefaultScheduleService implements ScheduleService {
 				Schedule current = stored.schedule();
 				ScheduleSpec spec = change.apply(current);
 				if (spec == null) {
-					return Mono.just(current);
+					return withLastJobStatus(stored);
 				}
 				Instant now = this.clock.instant();
 				Mono<Schedule> again = Mono.defer(() -> (attemptsLeft > 1)
@@ -180,7 +163,7 @@ public final class DefaultScheduleService implements ScheduleService {
 						: Mono.error(new IllegalStateException("schedule " + scheduleId + " keeps changing")));
 				return this.store
 					.replace(owner, scheduleId, stored.version(), spec, nextAfterChange(stored, spec, now), null, now)
-					.map(StoredSchedule::schedule)
+					.flatMap(this::withLastJobStatus)
 					.switchIfEmpty(again);
 			});
 	}
@@ -200,7 +183,21 @@ public final class DefaultScheduleService implements ScheduleService {
 				&& Objects.equals(current.jitter(), spec.jitter())) {
 			return new FireTime(nominal, at);
 		}
-		return Firing.first(spec, now);
+		return ScheduleFiring.first(spec, now);
+	}
+
+	private Mono<Schedule> withLastJobStatus(StoredSchedule stored) {
+		Schedule schedule = stored.schedule();
+		UUID lastJob = schedule.lastJobId();
+		if (lastJob == null) {
+			return Mono.just(schedule);
+		}
+		return this.jobs.statuses(List.of(lastJob)).map((statuses) -> withLastJobStatus(schedule, statuses));
+	}
+
+	private static Schedule withLastJobStatus(Schedule schedule, Map<UUID, JobStatus> statuses) {
+		UUID lastJob = schedule.lastJobId();
+		return (lastJob != null) ? schedule.withLastJobStatus(statuses.get(lastJob)) : schedule;
 	}
 
 	private static void checkOwner(String owner) {

@@ -6,11 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.jobs.JobIds;
-import io.fanout.scheduler.store.DueSchedule;
-import io.fanout.scheduler.store.FireResult;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.ScheduleStore;
+import io.fanout.scheduler.r2dbc.TimeOrderedIds;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -43,36 +39,36 @@ public final class ScheduleTicker implements SmartLifecycle {
 
 	private final ScheduleStore store;
 
-	private final JobStore jobs;
+	private final ScheduleFiring firing;
 
 	private final SchedulerProperties properties;
 
 	private final Clock clock;
 
-	private final DeclaredSchedules declared;
+	private final ConfiguredSchedules configured;
 
 	private final Runnable onLaunch;
 
-	private final JobIds ids;
+	private final TimeOrderedIds ids;
 
 	private volatile Disposable loops = Disposables.disposed();
 
 	private volatile boolean started;
 
 	/**
-	 * @param jobs the job store the schedules' jobs are in, to cancel a queued previous job at once
-	 * @param declared the schedules declared in configuration, upserted at start
+	 * @param firing what a fire does
+	 * @param configured the schedules declared in configuration, upserted at start
 	 * @param onLaunch called after a job was launched, to have a local worker look at the queue now
 	 */
-	public ScheduleTicker(ScheduleStore store, JobStore jobs, SchedulerProperties properties, Clock clock,
-			DeclaredSchedules declared, Runnable onLaunch) {
+	public ScheduleTicker(ScheduleStore store, ScheduleFiring firing, SchedulerProperties properties, Clock clock,
+			ConfiguredSchedules configured, Runnable onLaunch) {
 		this.store = store;
-		this.jobs = jobs;
+		this.firing = firing;
 		this.properties = properties;
 		this.clock = clock;
-		this.declared = declared;
+		this.configured = configured;
 		this.onLaunch = onLaunch;
-		this.ids = new JobIds(clock);
+		this.ids = new TimeOrderedIds(clock);
 	}
 
 	@Override
@@ -93,8 +89,8 @@ public final class ScheduleTicker implements SmartLifecycle {
 				return Mono.empty();
 			}), 1)
 			.subscribe());
-		if (!this.declared.isEmpty()) {
-			loops.add(this.declared.upsert()
+		if (!this.configured.isEmpty()) {
+			loops.add(this.configured.upsert()
 				.doOnError((ex) -> logger.warn("Upserting the schedules declared in configuration failed; trying "
 						+ "again: " + ex))
 				.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
@@ -141,13 +137,12 @@ public final class ScheduleTicker implements SmartLifecycle {
 	}
 
 	private Mono<FireResult> fire(DueSchedule due, Instant now) {
-		Firing.Next next = Firing.next(due, now);
-		return this.store
-			.fire(due, next.fire(), next.missed(), this.ids.next(), now, this.properties.maxQueuedJobs())
+		ScheduleFiring.Next next = ScheduleFiring.next(due, now);
+		return this.firing.fire(due, next.fire(), next.missed(), this.ids.next(), now)
 			.flatMap((result) -> {
 				report(due, next, result);
 				return (result.outcome() == FireResult.Outcome.LAUNCHED)
-						? Firing.launched(result, this.jobs, now, this.onLaunch).thenReturn(result) : Mono.just(result);
+						? this.firing.launched(result, now, this.onLaunch).thenReturn(result) : Mono.just(result);
 			})
 			.onErrorResume((ex) -> {
 				// Rolled back: the fire time stays due, for the next tick.
@@ -156,7 +151,7 @@ public final class ScheduleTicker implements SmartLifecycle {
 			});
 	}
 
-	private static void report(DueSchedule due, Firing.Next next, FireResult result) {
+	private static void report(DueSchedule due, ScheduleFiring.Next next, FireResult result) {
 		if (result.outcome() == FireResult.Outcome.NOT_CLAIMED) {
 			return;
 		}

@@ -17,10 +17,10 @@ import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.ClaimedJob;
-import io.fanout.scheduler.store.Fence;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.LeaseLostException;
+import io.fanout.scheduler.jobs.ClaimedJob;
+import io.fanout.scheduler.jobs.Fence;
+import io.fanout.scheduler.jobs.JobQueue;
+import io.fanout.scheduler.jobs.LeaseLostException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +62,7 @@ final class JobRun {
 
 	private final Fence fence;
 
-	private final JobStore store;
+	private final JobQueue queue;
 
 	private final FetchClient fetchClient;
 
@@ -84,12 +84,12 @@ final class JobRun {
 
 	private volatile boolean sawFailure;
 
-	JobRun(ClaimedJob claimed, JobStore store, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+	JobRun(ClaimedJob claimed, JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			Instant claimedAt) {
 		this.job = claimed.job();
 		this.spec = claimed.spec();
 		this.fence = claimed.fence();
-		this.store = store;
+		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
 		this.clock = clock;
@@ -160,7 +160,7 @@ final class JobRun {
 			// A previous attempt stored a failure before it died: fail-fast has already tripped.
 			return finish(JobStatus.FAILED, failFastError(), "fail-fast: another request failed");
 		}
-		return this.store.resultedIndexes(this.job.id()).flatMap(this::fetch).then(Mono.defer(this::conclude));
+		return this.queue.resultedIndexes(this.job.id()).flatMap(this::fetch).then(Mono.defer(this::conclude));
 	}
 
 	private Mono<Void> fetch(BitSet stored) {
@@ -187,7 +187,7 @@ final class JobRun {
 			.bufferTimeout(this.properties.resultBatchSize(), this.properties.resultBatchInterval(), true)
 			// Writes happen one at a time; while one runs, up to BATCHES_AHEAD more batches fill. When
 			// the database falls further behind, fetching waits for it.
-			.concatMap((batch) -> this.store.appendResults(this.fence, batch), BATCHES_AHEAD)
+			.concatMap((batch) -> this.queue.appendResults(this.fence, batch), BATCHES_AHEAD)
 			.then();
 	}
 
@@ -208,7 +208,7 @@ final class JobRun {
 					new JobError(JobError.Kind.DEADLINE_EXCEEDED, "the job's deadline of "
 							+ deadlineText(this.spec.deadline()) + " passed before every request had an outcome"),
 					"job deadline exceeded");
-			case SHUTDOWN -> this.store.release(this.fence).doOnNext((released) -> {
+			case SHUTDOWN -> this.queue.release(this.fence).doOnNext((released) -> {
 				if (released) {
 					logger.info("Released job " + this.job.id() + " to the queue at shutdown");
 				}
@@ -218,7 +218,7 @@ final class JobRun {
 	}
 
 	private Mono<Void> finish(JobStatus status, @Nullable JobError error, String why) {
-		return this.store.finish(this.fence, status, error, this.spec.requests(), this.clock.instant(), why)
+		return this.queue.finish(this.fence, status, error, this.spec.requests(), this.clock.instant(), why)
 			.doOnSuccess((ignored) -> logger.debug("Job " + this.job.id() + " ended " + status));
 	}
 

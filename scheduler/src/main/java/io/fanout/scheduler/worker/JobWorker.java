@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.ClaimedJob;
-import io.fanout.scheduler.store.JobStore;
+import io.fanout.scheduler.jobs.ClaimedJob;
+import io.fanout.scheduler.jobs.JobQueue;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -47,7 +47,7 @@ public final class JobWorker implements SmartLifecycle {
 
 	private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
-	private final JobStore store;
+	private final JobQueue queue;
 
 	private final FetchClient fetchClient;
 
@@ -71,9 +71,9 @@ public final class JobWorker implements SmartLifecycle {
 
 	private volatile Disposable queueLoop = Disposables.disposed();
 
-	public JobWorker(JobStore store, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			String nodeId) {
-		this.store = store;
+		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
 		this.clock = clock;
@@ -180,7 +180,7 @@ public final class JobWorker implements SmartLifecycle {
 		if (!this.accepting) {
 			return Mono.just(0);
 		}
-		return this.store.requeueExpired(this.clock.instant()).doOnNext((requeued) -> {
+		return this.queue.requeueExpired(this.clock.instant()).doOnNext((requeued) -> {
 			if (requeued > 0) {
 				logger.info("Requeued " + requeued + " job(s) whose lease expired");
 			}
@@ -190,7 +190,7 @@ public final class JobWorker implements SmartLifecycle {
 				return Mono.just(0);
 			}
 			Instant now = this.clock.instant();
-			return this.store.claim(this.nodeId, free, now, now.plus(this.properties.leaseDuration()))
+			return this.queue.claim(this.nodeId, free, now, now.plus(this.properties.leaseDuration()))
 				.doOnNext((claimed) -> launch(claimed, now))
 				.count()
 				.map(Long::intValue);
@@ -211,7 +211,7 @@ public final class JobWorker implements SmartLifecycle {
 				run.stop(JobRun.StopReason.DEADLINE);
 			}
 		});
-		Mono<Void> cancellations = this.store.findCancelRequested(this.nodeId).doOnNext((jobId) -> {
+		Mono<Void> cancellations = this.queue.findCancelRequested(this.nodeId).doOnNext((jobId) -> {
 			JobRun run = this.running.get(jobId);
 			if (run != null) {
 				run.stop(JobRun.StopReason.CANCEL);
@@ -219,7 +219,7 @@ public final class JobWorker implements SmartLifecycle {
 		}).then();
 		Mono<Void> renewals = Flux.fromIterable(new ArrayList<>(this.running.values()))
 			.filter((run) -> run.isRenewalDue(now))
-			.concatMap((run) -> this.store.renew(run.fence(), now.plus(this.properties.leaseDuration()))
+			.concatMap((run) -> this.queue.renew(run.fence(), now.plus(this.properties.leaseDuration()))
 				.doOnNext((renewed) -> {
 					if (renewed) {
 						run.leaseRenewed(now);
@@ -248,8 +248,8 @@ public final class JobWorker implements SmartLifecycle {
 	public Mono<Integer> purgeExpired() {
 		Instant cutoff = this.clock.instant().minus(this.properties.retention());
 		int batchSize = this.properties.purgeBatchSize();
-		return this.store.purgeFinishedBefore(cutoff, batchSize)
-			.expand((deleted) -> (deleted == batchSize) ? this.store.purgeFinishedBefore(cutoff, batchSize)
+		return this.queue.purgeFinishedBefore(cutoff, batchSize)
+			.expand((deleted) -> (deleted == batchSize) ? this.queue.purgeFinishedBefore(cutoff, batchSize)
 					: Mono.empty())
 			.reduce(0, Integer::sum)
 			.doOnNext((deleted) -> {
@@ -271,7 +271,7 @@ public final class JobWorker implements SmartLifecycle {
 	}
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
-		JobRun run = new JobRun(claimed, this.store, this.fetchClient, this.properties, this.clock, claimedAt);
+		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, claimedAt);
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		if (logger.isDebugEnabled()) {

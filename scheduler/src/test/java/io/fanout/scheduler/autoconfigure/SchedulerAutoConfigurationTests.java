@@ -12,13 +12,15 @@ import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.DefaultJobService;
-import io.fanout.scheduler.schedules.DeclaredSchedules;
+import io.fanout.scheduler.jobs.JobQueue;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.jobs.R2dbcJobQueue;
+import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.schedules.ConfiguredSchedules;
 import io.fanout.scheduler.schedules.DefaultScheduleService;
+import io.fanout.scheduler.schedules.R2dbcScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleTicker;
-import io.fanout.scheduler.store.JobStore;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
-import io.fanout.scheduler.store.ScheduleStore;
 import io.fanout.scheduler.support.SettableClock;
 import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.worker.JobWorker;
@@ -49,8 +51,9 @@ class SchedulerAutoConfigurationTests {
 	void createDatabase() {
 		this.database = TestDatabase.h2();
 		this.runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(R2dbcAutoConfiguration.class, FlywayAutoConfiguration.class,
-					FetchAutoConfiguration.class, SchedulerAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(SchedulerDatabaseAutoConfiguration.class,
+					R2dbcAutoConfiguration.class, FlywayAutoConfiguration.class, FetchAutoConfiguration.class,
+					SchedulerAutoConfiguration.class))
 			.withPropertyValues(this.database.springProperties()
 				.entrySet()
 				.stream()
@@ -66,7 +69,9 @@ class SchedulerAutoConfigurationTests {
 	@Test
 	void providesStoreServiceAndWorkerWithDefaultSettings() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(R2dbcJobStore.class)
+			assertThat(context).hasSingleBean(Database.class)
+				.hasSingleBean(R2dbcJobRepository.class)
+				.hasSingleBean(R2dbcJobQueue.class)
 				.hasSingleBean(DefaultJobService.class)
 				.hasSingleBean(JobWorker.class);
 			assertThat(context.getBean(SchedulerProperties.class)).isEqualTo(SchedulerProperties.defaults());
@@ -115,42 +120,44 @@ class SchedulerAutoConfigurationTests {
 	@Test
 	void withoutADatabaseNothingIsConfigured() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SchedulerAutoConfiguration.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(JobStore.class).doesNotHaveBean(JobService.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(JobRepository.class).doesNotHaveBean(JobService.class));
 	}
 
 	@Test
 	void userBeansWin() {
 		JobService service = Mockito.mock(JobService.class);
-		JobStore store = Mockito.mock(JobStore.class);
+		JobRepository repository = Mockito.mock(JobRepository.class);
+		JobQueue queue = Mockito.mock(JobQueue.class);
 		this.runner.withBean(JobService.class, () -> service)
-			.withBean(JobStore.class, () -> store)
+			.withBean(JobRepository.class, () -> repository)
+			.withBean(JobQueue.class, () -> queue)
 			.withPropertyValues("fanout.scheduler.worker-enabled=false")
 			.run((context) -> {
 				assertThat(context.getBean(JobService.class)).isSameAs(service);
-				assertThat(context.getBean(JobStore.class)).isSameAs(store);
+				assertThat(context.getBean(JobRepository.class)).isSameAs(repository);
+				assertThat(context.getBean(JobQueue.class)).isSameAs(queue);
 			});
 	}
 
 	@Test
-	void providesSchedulesOnTheR2dbcJobStore() {
+	void providesSchedulesOnTheSharedDatabase() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(R2dbcScheduleStore.class)
 				.hasSingleBean(DefaultScheduleService.class)
-				.hasSingleBean(DeclaredSchedules.class)
+				.hasSingleBean(ConfiguredSchedules.class)
 				.hasSingleBean(ScheduleTicker.class);
 			assertThat(context.getBean(ScheduleTicker.class).isRunning()).isTrue();
-			assertThat(context.getBean(DeclaredSchedules.class).isEmpty()).isTrue();
+			assertThat(context.getBean(ConfiguredSchedules.class).isEmpty()).isTrue();
 		});
 	}
 
 	@Test
-	void aJobStoreOfTheUsersOwnComesWithoutSchedules() {
-		this.runner.withBean(JobStore.class, () -> Mockito.mock(JobStore.class))
+	void aJobRepositoryOfTheUsersOwnKeepsSchedules() {
+		this.runner.withBean(JobRepository.class, () -> Mockito.mock(JobRepository.class))
 			.withPropertyValues("fanout.scheduler.worker-enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(ScheduleStore.class)
-				.doesNotHaveBean(ScheduleService.class)
-				.doesNotHaveBean(ScheduleTicker.class));
+				.hasSingleBean(ScheduleService.class)
+				.hasSingleBean(ScheduleTicker.class));
 	}
 
 	@Test
@@ -163,32 +170,44 @@ class SchedulerAutoConfigurationTests {
 	@Test
 	void declaredSchedulesAreCheckedAtStartup() {
 		this.runner
-			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.fixed-rate=5m",
-					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
-			.run((context) -> assertThat(context.getBean(DeclaredSchedules.class).isEmpty()).isFalse());
+			.withPropertyValues("fanout.scheduler.schedules.prices.owner=alice", "fanout.scheduler.schedules.prices.trigger.fixed-rate=5m",
+					"fanout.scheduler.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.run((context) -> assertThat(context.getBean(ConfiguredSchedules.class).isEmpty()).isFalse());
 		this.runner
-			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.cron=0 * * * *",
-					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.withPropertyValues("fanout.scheduler.schedules.prices.owner=alice", "fanout.scheduler.schedules.prices.trigger.cron=0 * * * *",
+					"fanout.scheduler.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("fanout.schedules.prices.trigger.cron")
+				.hasMessageContaining("fanout.scheduler.schedules.prices.trigger.cron")
 				.hasMessageContaining("six fields"));
 		this.runner
-			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.fixed-rate=5m",
-					"fanout.schedules.prices.template.requests[0].url=ftp://127.0.0.1/prices")
+			.withPropertyValues("fanout.scheduler.schedules.prices.owner=alice", "fanout.scheduler.schedules.prices.trigger.fixed-rate=5m",
+					"fanout.scheduler.schedules.prices.template.requests[0].url=ftp://127.0.0.1/prices")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("fanout.schedules.prices.template.requests[0].url"));
+				.hasMessageContaining("fanout.scheduler.schedules.prices.template.requests[0].url"));
 		this.runner
-			.withPropertyValues("fanout.schedules.prices.trigger.fixed-rate=500ms",
-					"fanout.schedules.prices.owner=alice",
+			.withPropertyValues("fanout.scheduler.schedules.prices.trigger.fixed-rate=500ms",
+					"fanout.scheduler.schedules.prices.owner=alice",
+					"fanout.scheduler.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("fanout.scheduler.schedules.prices.trigger.fixed-rate: a fixed rate must be at least PT1S"));
+	}
+
+	@Test
+	void schedulesDeclaredWhereTheyUsedToBeFailTheStartupSayingWhereTheyGoNow() {
+		this.runner
+			.withPropertyValues("fanout.schedules.prices.owner=alice", "fanout.schedules.prices.trigger.fixed-rate=5m",
 					"fanout.schedules.prices.template.requests[0].url=http://127.0.0.1:1/prices")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("fanout.schedules.prices.trigger.fixed-rate: a fixed rate must be at least PT1S"));
+				.hasMessageContaining("fanout.schedules.* is no longer read")
+				.hasMessageContaining("fanout.scheduler.schedules.<name>"));
 	}
 
 	@Test

@@ -24,57 +24,44 @@ import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.QueueFullException;
 import io.fanout.scheduler.ResultQuery;
-import io.fanout.scheduler.store.ClaimedJob;
-import io.fanout.scheduler.store.R2dbcJobStore;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.SettableClock;
-import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.support.TestProperties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job service on a real (embedded) store. Running jobs are driven through the store directly,
- * as a worker would, so that every step is under the test's control.
+ * The job service on a real (embedded) store. Running jobs are driven through the job queue
+ * directly, as a worker would, so that every step is under the test's control.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DefaultJobServiceTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final SettableClock clock = SettableClock.startingAt2030();
+	@RegisterExtension
+	static final SchedulerFixture fixture = SchedulerFixture.h2();
 
 	private final AtomicInteger wakeUps = new AtomicInteger();
 
-	private TestDatabase database;
+	private SettableClock clock;
 
-	private R2dbcJobStore store;
+	private JobQueue queue;
 
 	private DefaultJobService service;
 
 	@BeforeAll
 	void createService() {
-		this.database = TestDatabase.h2();
-		this.store = new R2dbcJobStore(this.database.connectionFactory());
-		this.service = new DefaultJobService(this.store,
+		this.clock = fixture.clock();
+		this.queue = fixture.queue();
+		this.service = fixture.jobService(
 				TestProperties.fast("max-queued-jobs", "3", "max-requests-per-job", "5", "queue-full-retry-after", "7s"),
-				this.clock, this.wakeUps::incrementAndGet);
-	}
-
-	@AfterAll
-	void closeService() {
-		this.store.close();
-		this.database.close();
-	}
-
-	@BeforeEach
-	void emptyTables() {
-		this.database.execute("DELETE FROM jobs");
+				this.wakeUps::incrementAndGet);
 	}
 
 	@Test
@@ -127,7 +114,7 @@ class DefaultJobServiceTests {
 			.expectComplete()
 			.verify(TIMEOUT);
 		// Claimed jobs no longer wait in the queue: room again.
-		this.store.claim("node-a", 1, this.clock.instant(), this.clock.instant().plusSeconds(30)).blockLast(TIMEOUT);
+		this.queue.claim("node-a", 1, this.clock.instant(), this.clock.instant().plusSeconds(30)).blockLast(TIMEOUT);
 		StepVerifier.create(this.service.submit("alice", spec(1))).expectNextCount(1).expectComplete().verify(TIMEOUT);
 	}
 
@@ -195,7 +182,7 @@ class DefaultJobServiceTests {
 		}).expectComplete().verify(TIMEOUT);
 		// Asking again while the worker gets to it is not an error.
 		StepVerifier.create(this.service.cancel("alice", job.id())).expectNextCount(1).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.store.findCancelRequested("node-a")).expectNext(job.id()).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.queue.findCancelRequested("node-a")).expectNext(job.id()).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -258,7 +245,7 @@ class DefaultJobServiceTests {
 
 	private ClaimedJob claim() {
 		Instant now = this.clock.instant();
-		return this.store.claim("node-a", 1, now, now.plusSeconds(30)).blockFirst(TIMEOUT);
+		return this.queue.claim("node-a", 1, now, now.plusSeconds(30)).blockFirst(TIMEOUT);
 	}
 
 	private void append(ClaimedJob claimed, int... indexes) {
@@ -267,12 +254,12 @@ class DefaultJobServiceTests {
 					OutcomeKind.SUCCEEDED, 200, 1, this.clock.instant(), Duration.ofMillis(3), "ok", 2, Map.of(),
 					null))
 			.toList();
-		this.store.appendResults(claimed.fence(), results).block(TIMEOUT);
+		this.queue.appendResults(claimed.fence(), results).block(TIMEOUT);
 	}
 
 	private void finish(ClaimedJob claimed, JobStatus status) {
 		JobError error = (status == JobStatus.FAILED) ? new JobError(JobError.Kind.INTERNAL, "test") : null;
-		this.store.finish(claimed.fence(), status, error, claimed.spec().requests(), this.clock.instant(), "test")
+		this.queue.finish(claimed.fence(), status, error, claimed.spec().requests(), this.clock.instant(), "test")
 			.block(TIMEOUT);
 	}
 

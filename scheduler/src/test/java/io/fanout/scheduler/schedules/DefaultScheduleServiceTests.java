@@ -24,16 +24,15 @@ import io.fanout.scheduler.SchedulePage;
 import io.fanout.scheduler.ScheduleQuery;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleTrigger;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.SettableClock;
-import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.support.TestProperties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,35 +46,28 @@ class DefaultScheduleServiceTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final SettableClock clock = SettableClock.startingAt2030();
+	@RegisterExtension
+	static final SchedulerFixture fixture = SchedulerFixture.h2();
 
 	private final AtomicInteger launches = new AtomicInteger();
 
-	private TestDatabase database;
+	private SettableClock clock;
 
-	private R2dbcJobStore jobStore;
+	private JobRepository jobStore;
 
 	private DefaultScheduleService service;
 
 	@BeforeAll
 	void createService() {
-		this.database = TestDatabase.h2();
-		this.jobStore = new R2dbcJobStore(this.database.connectionFactory());
-		this.service = new DefaultScheduleService(new R2dbcScheduleStore(this.jobStore), this.jobStore,
+		this.clock = fixture.clock();
+		this.jobStore = fixture.jobs();
+		this.service = fixture.scheduleService(
 				TestProperties.fast("max-queued-jobs", "3", "max-requests-per-job", "5", "min-fixed-rate", "10s"),
-				this.clock, this.launches::incrementAndGet);
-	}
-
-	@AfterAll
-	void closeService() {
-		this.jobStore.close();
-		this.database.close();
+				this.launches::incrementAndGet);
 	}
 
 	@BeforeEach
-	void emptyTables() {
-		this.database.execute("DELETE FROM schedules");
-		this.database.execute("DELETE FROM jobs");
+	void resetTheClock() {
 		this.clock.set(Instant.parse("2030-01-01T00:00:00Z"));
 	}
 

@@ -10,20 +10,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.PolicyLimits;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobQuery;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.OverlapPolicy;
 import io.fanout.scheduler.Schedule;
-import io.fanout.scheduler.ScheduleDeclarations;
+import io.fanout.scheduler.JobSpecFactory;
+import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.ScheduleQuery;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleTrigger;
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
+import io.fanout.scheduler.jobs.QueueLimit;
+import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.support.RequiresPostgres;
 import io.fanout.scheduler.support.SettableClock;
 import io.fanout.scheduler.support.TestDatabase;
@@ -135,14 +138,14 @@ class PostgresScheduleClusterIntegrationTests {
 		properties.put("fanout.scheduler.worker-enabled", "false");
 		// No background tick within the test: it ticks by hand.
 		properties.put("fanout.scheduler.schedule-tick-interval", "1h");
-		properties.put("fanout.schedules.prices.owner", "alice");
-		properties.put("fanout.schedules.prices.trigger.cron", "0 */5 * * * *");
-		properties.put("fanout.schedules.prices.trigger.timezone", "Europe/Paris");
-		properties.put("fanout.schedules.prices.overlap", "ALLOW");
-		properties.put("fanout.schedules.prices.template.requests[0].url", "http://127.0.0.1:1/prices");
-		properties.put("fanout.schedules.prices.template.requests[0].extract.price", "$.price");
-		properties.put("fanout.schedules.prices.template.concurrency", "2");
-		properties.put("fanout.schedules.prices.template.labels.source", "configuration");
+		properties.put("fanout.scheduler.schedules.prices.owner", "alice");
+		properties.put("fanout.scheduler.schedules.prices.trigger.cron", "0 */5 * * * *");
+		properties.put("fanout.scheduler.schedules.prices.trigger.timezone", "Europe/Paris");
+		properties.put("fanout.scheduler.schedules.prices.overlap", "ALLOW");
+		properties.put("fanout.scheduler.schedules.prices.template.requests[0].url", "http://127.0.0.1:1/prices");
+		properties.put("fanout.scheduler.schedules.prices.template.requests[0].extract.price", "$.price");
+		properties.put("fanout.scheduler.schedules.prices.template.concurrency", "2");
+		properties.put("fanout.scheduler.schedules.prices.template.labels.source", "configuration");
 
 		CompletableFuture<TestNode> startingA = CompletableFuture.supplyAsync(() -> node(properties, "node-a"));
 		CompletableFuture<TestNode> startingB = CompletableFuture.supplyAsync(() -> node(properties, "node-b"));
@@ -185,21 +188,26 @@ class PostgresScheduleClusterIntegrationTests {
 		return node;
 	}
 
-	private static DeclaredSchedules declared(TestNode node) {
-		return node.context().getBean(DeclaredSchedules.class);
+	private static ConfiguredSchedules declared(TestNode node) {
+		return node.context().getBean(ConfiguredSchedules.class);
 	}
 
 	/** One replica's view of the database: its own stores and ticker on this connection factory. */
 	private Replica replica(SchedulerProperties properties, io.r2dbc.spi.ConnectionFactory connectionFactory) {
-		R2dbcJobStore jobStore = new R2dbcJobStore(connectionFactory);
-		this.resources.add(0, jobStore);
-		R2dbcScheduleStore store = new R2dbcScheduleStore(jobStore);
-		DefaultScheduleService service = new DefaultScheduleService(store, jobStore, properties, this.clock, () -> {
+		Database database = new Database(connectionFactory);
+		this.resources.add(0, database);
+		R2dbcJobRepository jobStore = new R2dbcJobRepository(database);
+		R2dbcScheduleStore store = new R2dbcScheduleStore(database);
+		ScheduleFiring firing = new ScheduleFiring(database, store, jobStore,
+				new QueueLimit(jobStore, properties.maxQueuedJobs(), properties.queueFullRetryAfter()));
+		ScheduleSpecFactory specs = new ScheduleSpecFactory(
+				new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(FetchPolicy.DEFAULT.maxBodySize()),
+						properties.maxRequestsPerJob()),
+				properties.minFixedRate(), this.clock);
+		DefaultScheduleService service = new DefaultScheduleService(store, jobStore, firing, specs, this.clock, () -> {
 		});
-		ScheduleTicker ticker = new ScheduleTicker(store, jobStore, properties, this.clock,
-				new DeclaredSchedules(new ScheduleDeclarations(Map.of()), FetchPolicy.DEFAULT,
-						FetchPolicy.DEFAULT.maxBodySize(), properties, store, this.clock),
-				() -> {
+		ScheduleTicker ticker = new ScheduleTicker(store, firing, properties, this.clock,
+				new ConfiguredSchedules(Map.of(), specs, store, this.clock), () -> {
 				});
 		return new Replica(jobStore, service, ticker);
 	}
@@ -220,7 +228,7 @@ class PostgresScheduleClusterIntegrationTests {
 		return JobSpec.of(List.of(FetchRequest.get("http://127.0.0.1:1/tick")), FetchPolicy.DEFAULT);
 	}
 
-	private record Replica(R2dbcJobStore jobStore, DefaultScheduleService service, ScheduleTicker ticker) {
+	private record Replica(R2dbcJobRepository jobStore, DefaultScheduleService service, ScheduleTicker ticker) {
 
 		Schedule create(String owner, ScheduleSpec spec) {
 			return this.service.create(owner, spec).block(TIMEOUT);

@@ -2,7 +2,6 @@ package io.fanout.scheduler.schedules;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,31 +9,26 @@ import java.util.concurrent.TimeUnit;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
-import io.fanout.fetch.http.ReactorFetchClient;
-import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobQuery;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.OverlapPolicy;
 import io.fanout.scheduler.Schedule;
-import io.fanout.scheduler.ScheduleDeclarations;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleTrigger;
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.SettableClock;
-import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.support.TestProperties;
 import io.fanout.scheduler.support.TestUpstream;
 import io.fanout.scheduler.worker.JobWorker;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,15 +46,14 @@ class ScheduleOverlapTests {
 	/** Shorter than the lease (30 s): moving the clock by one fire does not take jobs from their worker. */
 	private static final Duration RATE = Duration.ofSeconds(10);
 
-	private final SettableClock clock = SettableClock.startingAt2030();
+	@RegisterExtension
+	static final SchedulerFixture fixture = SchedulerFixture.h2();
 
-	private TestDatabase database;
+	private final SettableClock clock = fixture.clock();
 
-	private R2dbcJobStore jobStore;
+	private JobRepository jobStore;
 
 	private TestUpstream upstream;
-
-	private ReactorFetchClient fetchClient;
 
 	private JobWorker worker;
 
@@ -68,38 +61,14 @@ class ScheduleOverlapTests {
 
 	private ScheduleTicker ticker;
 
-	@BeforeAll
-	void startInfrastructure() {
-		this.database = TestDatabase.h2();
-		this.jobStore = new R2dbcJobStore(this.database.connectionFactory());
-		this.upstream = new TestUpstream();
-		this.fetchClient = ReactorFetchClient.builder()
-			.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
-			.eventLoopThreads(2)
-			.clock(this.clock)
-			.build();
-	}
-
-	@AfterAll
-	void stopInfrastructure() {
-		this.fetchClient.close();
-		this.upstream.close();
-		this.jobStore.close();
-		this.database.close();
-	}
-
 	@BeforeEach
 	void startWorkerAndTicker() {
-		this.database.execute("DELETE FROM schedules");
-		this.database.execute("DELETE FROM jobs");
+		this.jobStore = fixture.jobs();
+		this.upstream = fixture.upstream();
 		SchedulerProperties properties = TestProperties.fast("shutdown-grace-period", "200ms");
-		R2dbcScheduleStore store = new R2dbcScheduleStore(this.jobStore);
-		this.worker = new JobWorker(this.jobStore, this.fetchClient, properties, this.clock, "node-a");
-		this.schedules = new DefaultScheduleService(store, this.jobStore, properties, this.clock, this.worker::wakeUp);
-		this.ticker = new ScheduleTicker(store, this.jobStore, properties, this.clock,
-				new DeclaredSchedules(new ScheduleDeclarations(Map.of()), FetchPolicy.DEFAULT,
-						FetchPolicy.DEFAULT.maxBodySize(), properties, store, this.clock),
-				this.worker::wakeUp);
+		this.worker = fixture.worker(properties, "node-a");
+		this.schedules = fixture.scheduleService(properties, this.worker::wakeUp);
+		this.ticker = fixture.ticker(properties, this.worker::wakeUp);
 		this.worker.start();
 	}
 

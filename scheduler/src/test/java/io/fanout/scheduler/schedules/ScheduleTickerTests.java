@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.fetch.FetchPolicy;
@@ -15,20 +14,18 @@ import io.fanout.scheduler.JobQuery;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.OverlapPolicy;
 import io.fanout.scheduler.Schedule;
-import io.fanout.scheduler.ScheduleDeclarations;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleTrigger;
 import io.fanout.scheduler.SchedulerProperties;
-import io.fanout.scheduler.store.R2dbcJobStore;
-import io.fanout.scheduler.store.R2dbcScheduleStore;
+import io.fanout.scheduler.jobs.JobRepository;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.SettableClock;
-import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.support.TestProperties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,15 +41,14 @@ class ScheduleTickerTests {
 
 	private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
-	private final SettableClock clock = SettableClock.startingAt2030();
+	@RegisterExtension
+	static final SchedulerFixture fixture = SchedulerFixture.h2();
 
 	private final AtomicInteger launches = new AtomicInteger();
 
-	private TestDatabase database;
+	private SettableClock clock;
 
-	private R2dbcJobStore jobStore;
-
-	private R2dbcScheduleStore store;
+	private JobRepository jobStore;
 
 	private DefaultScheduleService schedules;
 
@@ -60,28 +56,15 @@ class ScheduleTickerTests {
 
 	@BeforeAll
 	void createTicker() {
-		this.database = TestDatabase.h2();
-		this.jobStore = new R2dbcJobStore(this.database.connectionFactory());
-		this.store = new R2dbcScheduleStore(this.jobStore);
+		this.clock = fixture.clock();
+		this.jobStore = fixture.jobs();
 		SchedulerProperties properties = TestProperties.fast("max-queued-jobs", "10000");
-		this.schedules = new DefaultScheduleService(this.store, this.jobStore, properties, this.clock,
-				this.launches::incrementAndGet);
-		DeclaredSchedules none = new DeclaredSchedules(new ScheduleDeclarations(Map.of()), FetchPolicy.DEFAULT,
-				FetchPolicy.DEFAULT.maxBodySize(), properties, this.store, this.clock);
-		this.ticker = new ScheduleTicker(this.store, this.jobStore, properties, this.clock, none,
-				this.launches::incrementAndGet);
-	}
-
-	@AfterAll
-	void closeDatabase() {
-		this.jobStore.close();
-		this.database.close();
+		this.schedules = fixture.scheduleService(properties, this.launches::incrementAndGet);
+		this.ticker = fixture.ticker(properties, this.launches::incrementAndGet);
 	}
 
 	@BeforeEach
-	void emptyTables() {
-		this.database.execute("DELETE FROM schedules");
-		this.database.execute("DELETE FROM jobs");
+	void resetTheClock() {
 		this.clock.set(Instant.parse("2030-01-01T00:00:00Z"));
 	}
 

@@ -17,6 +17,19 @@ public final class TestProperties {
 	private TestProperties() {
 	}
 
+	/**
+	 * Like {@link #fast}, but a worker's loops only run once, at its start: a test moves the clock and
+	 * calls the worker's hooks ({@code pollQueue}, {@code checkRunningJobs}, {@code purgeExpired})
+	 * itself. Submissions still wake a worker up.
+	 */
+	public static SchedulerProperties handDriven(String... overrides) {
+		String[] all = new String[overrides.length + 6];
+		System.arraycopy(new String[] { "poll-interval", "1h", "cancel-check-interval", "1h", "purge-interval", "365d" },
+				0, all, 0, 6);
+		System.arraycopy(overrides, 0, all, 6, overrides.length);
+		return fast(all);
+	}
+
 	public static SchedulerProperties fast(String... overrides) {
 		Map<String, String> values = new HashMap<>();
 		values.put("fanout.scheduler.poll-interval", "50ms");

@@ -13,8 +13,6 @@ import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
-import io.fanout.fetch.http.ReactorFetchClient;
-import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
@@ -23,18 +21,18 @@ import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.DefaultJobService;
-import io.fanout.scheduler.store.ClaimedJob;
-import io.fanout.scheduler.store.R2dbcJobStore;
+import io.fanout.scheduler.jobs.ClaimedJob;
+import io.fanout.scheduler.jobs.JobQueue;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.SettableClock;
-import io.fanout.scheduler.support.TestDatabase;
 import io.fanout.scheduler.support.TestProperties;
 import io.fanout.scheduler.support.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,44 +47,29 @@ class JobWorkerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final SettableClock clock = SettableClock.startingAt2030();
+	@RegisterExtension
+	static final SchedulerFixture fixture = SchedulerFixture.h2();
 
-	private TestDatabase database;
+	private SettableClock clock;
 
-	private R2dbcJobStore store;
+	private JobQueue store;
 
 	private TestUpstream upstream;
-
-	private ReactorFetchClient fetchClient;
 
 	private JobWorker worker;
 
 	private DefaultJobService service;
 
 	@BeforeAll
-	void startInfrastructure() {
-		this.database = TestDatabase.h2();
-		this.store = new R2dbcJobStore(this.database.connectionFactory());
-		this.upstream = new TestUpstream();
-		this.fetchClient = ReactorFetchClient.builder()
-			.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
-			.eventLoopThreads(2)
-			.clock(this.clock)
-			.build();
-	}
-
-	@AfterAll
-	void stopInfrastructure() {
-		this.fetchClient.close();
-		this.upstream.close();
-		this.store.close();
-		this.database.close();
+	void useTheFixture() {
+		this.clock = fixture.clock();
+		this.store = fixture.queue();
+		this.upstream = fixture.upstream();
 	}
 
 	@BeforeEach
 	void startWorker() {
-		this.database.execute("DELETE FROM jobs");
-		startWorker(TestProperties.fast("result-batch-size", "5", "shutdown-grace-period", "200ms"));
+		startWorker(TestProperties.handDriven("result-batch-size", "5", "shutdown-grace-period", "200ms"));
 	}
 
 	@AfterEach
@@ -105,7 +88,7 @@ class JobWorkerTests {
 		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(12);
 		assertThat(done.progress().pending()).isZero();
 		assertThat(done.attempt()).isEqualTo(1);
-		assertThat(done.leaseOwner()).isEqualTo("node-a");
+		assertThat(lastLeaseOwner(job)).isEqualTo("node-a");
 		List<JobResult> results = this.service.results("alice", job.id(), ResultQuery.all()).block(TIMEOUT).items();
 		assertThat(results).hasSize(12).allSatisfy((result) -> {
 			assertThat(result.outcome()).isEqualTo(OutcomeKind.SUCCEEDED);
@@ -113,7 +96,7 @@ class JobWorkerTests {
 			assertThat(result.extracted()).containsEntry("temperature", 21);
 			assertThat(this.upstream.hits("/ok/complete/" + result.index())).isEqualTo(1);
 		});
-		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(12);
+		assertThat(fixture.database().queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(12);
 	}
 
 	@Test
@@ -151,6 +134,7 @@ class JobWorkerTests {
 		await().atMost(TIMEOUT).until(() -> this.upstream.hits("/never/deadline/2") == 1
 				&& get(job).progress().count(OutcomeKind.SUCCEEDED) == 1);
 		this.clock.advance(Duration.ofSeconds(11));
+		this.worker.checkRunningJobs().block(TIMEOUT);
 		Job failed = awaitStatus(job, JobStatus.FAILED);
 		assertThat(failed.error().kind()).isEqualTo(JobError.Kind.DEADLINE_EXCEEDED);
 		assertThat(failed.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
@@ -172,7 +156,7 @@ class JobWorkerTests {
 		this.store.appendResults(ghost.fence(), List.of(succeeded(job, requests, 0, now), succeeded(job, requests, 3, now)))
 			.block(TIMEOUT);
 		this.clock.advance(Duration.ofSeconds(31));
-		startWorker(TestProperties.fast());
+		startWorker(TestProperties.handDriven());
 		Job done = awaitStatus(job, JobStatus.COMPLETED);
 		assertThat(done.attempt()).isEqualTo(2);
 		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(5);
@@ -186,7 +170,7 @@ class JobWorkerTests {
 		// One job at a time: while its run goes on, this node cannot claim the job back once it is
 		// requeued below, so "node-b" is sure to be the one that takes it over.
 		stop(this.worker);
-		startWorker(TestProperties.fast("max-concurrent-jobs", "1", "shutdown-grace-period", "200ms"));
+		startWorker(TestProperties.handDriven("max-concurrent-jobs", "1", "shutdown-grace-period", "200ms"));
 		int abortedBefore = this.upstream.aborted();
 		JobSpec spec = JobSpec.of(List.of(FetchRequest.get(this.upstream.url("/never/taken/0")),
 				FetchRequest.get(this.upstream.url("/never/taken/1"))), FetchPolicy.DEFAULT.withTimeout(Duration.ofMinutes(5)));
@@ -198,11 +182,12 @@ class JobWorkerTests {
 		assertThat(this.store.claim("node-b", 1, later, later.plusSeconds(30)).collectList().block(TIMEOUT)).hasSize(1);
 		// This node's next renewal finds the lease gone and stops its copy.
 		this.clock.advance(Duration.ofSeconds(11));
+		this.worker.checkRunningJobs().block(TIMEOUT);
 		await().atMost(TIMEOUT).until(() -> this.worker.runningJobs() == 0);
 		await().atMost(TIMEOUT).until(() -> this.upstream.aborted() == abortedBefore + 2);
 		Job after = get(job);
 		assertThat(after.status()).isEqualTo(JobStatus.RUNNING);
-		assertThat(after.leaseOwner()).isEqualTo("node-b");
+		assertThat(this.store.lease(job.id()).block(TIMEOUT).owner()).isEqualTo("node-b");
 		assertThat(after.attempt()).isEqualTo(2);
 		assertThat(after.progress().done()).isZero();
 	}
@@ -218,7 +203,8 @@ class JobWorkerTests {
 		stop(this.worker);
 		Job released = get(job);
 		assertThat(released.status()).isEqualTo(JobStatus.QUEUED);
-		assertThat(released.leaseOwner()).isNull();
+		StepVerifier.create(this.store.lease(job.id())).expectComplete().verify(TIMEOUT);
+		assertThat(lastLeaseOwner(job)).isNull();
 		assertThat(released.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(1);
 		await().atMost(TIMEOUT).until(() -> this.upstream.aborted() == abortedBefore + 1);
 	}
@@ -235,13 +221,17 @@ class JobWorkerTests {
 		StepVerifier.create(this.worker.purgeExpired()).expectNext(1).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(this.service.get("alice", old.id())).expectError().verify(TIMEOUT);
 		assertThat(get(recent).status()).isEqualTo(JobStatus.COMPLETED);
-		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results WHERE job_id = '" + old.id() + "'"))
+		assertThat(fixture.database().queryForLong("SELECT COUNT(*) FROM job_results WHERE job_id = '" + old.id() + "'"))
 			.isZero();
 	}
 
+	/**
+	 * Starts a worker whose loops only run at start: the test moves the clock and calls the worker's
+	 * hooks itself. Submissions still wake it up, as they do in production.
+	 */
 	private void startWorker(SchedulerProperties properties) {
-		this.worker = new JobWorker(this.store, this.fetchClient, properties, this.clock, "node-a");
-		this.service = new DefaultJobService(this.store, properties, this.clock, this.worker::wakeUp);
+		this.worker = fixture.worker(properties, "node-a");
+		this.service = fixture.jobService(properties, this.worker::wakeUp);
 		this.worker.start();
 	}
 
@@ -249,6 +239,13 @@ class JobWorkerTests {
 		CountDownLatch stopped = new CountDownLatch(1);
 		worker.stop(stopped::countDown);
 		assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/** Who held the job last, leased or not. */
+	private String lastLeaseOwner(Job job) {
+		return fixture.database()
+			.queryForStrings("SELECT lease_owner FROM jobs WHERE id = '" + job.id() + "'")
+			.get(0);
 	}
 
 	private Job get(Job job) {

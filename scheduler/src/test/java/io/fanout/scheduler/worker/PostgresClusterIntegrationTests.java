@@ -17,10 +17,12 @@ import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.ResultQuery;
-import io.fanout.scheduler.store.ClaimedJob;
-import io.fanout.scheduler.store.LeaseLostException;
-import io.fanout.scheduler.store.NewJob;
-import io.fanout.scheduler.store.R2dbcJobStore;
+import io.fanout.scheduler.jobs.ClaimedJob;
+import io.fanout.scheduler.jobs.LeaseLostException;
+import io.fanout.scheduler.jobs.NewJob;
+import io.fanout.scheduler.jobs.R2dbcJobQueue;
+import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.support.SettableClock;
 import io.fanout.scheduler.support.RequiresPostgres;
 import io.fanout.scheduler.support.TestDatabase;
@@ -119,12 +121,13 @@ class PostgresClusterIntegrationTests {
 
 	@Test
 	void jobOfANodeThatDiedIsFinishedByAnotherFetchingOnlyWhatHadNoResult() {
-		// The node that dies is simulated by claiming through a bare store and never renewing.
-		R2dbcJobStore ghost = new R2dbcJobStore(this.database.connectionFactory());
+		// The node that dies is simulated by claiming through bare stores and never renewing.
+		Database ghostDatabase = new Database(this.database.connectionFactory());
+		R2dbcJobQueue ghost = new R2dbcJobQueue(ghostDatabase);
 		try {
 			JobSpec spec = spec("/ok/takeover/", 5);
 			Instant now = this.clock.instant();
-			Job job = ghost.insert(new NewJob(TestIds.next(now), "alice", spec, null, null, now)).block(TIMEOUT);
+			Job job = new R2dbcJobRepository(ghostDatabase).insert(new NewJob(TestIds.next(now), "alice", spec, null, null, now)).block(TIMEOUT);
 			ClaimedJob claimed = ghost.claim("ghost", 1, now, now.plusSeconds(30)).blockFirst(TIMEOUT);
 			assertThat(claimed.job().id()).isEqualTo(job.id());
 			ghost.appendResults(claimed.fence(), List.of(succeeded(job, spec, 1, now), succeeded(job, spec, 4, now)))
@@ -137,7 +140,9 @@ class PostgresClusterIntegrationTests {
 
 			Job done = get(survivor, job);
 			assertThat(done.attempt()).isEqualTo(2);
-			assertThat(done.leaseOwner()).isEqualTo("node-b");
+			assertThat(ghost.lease(job.id()).block(TIMEOUT)).as("finished: no lease").isNull();
+			assertThat(this.database.queryForStrings("SELECT lease_owner FROM jobs WHERE id = '" + job.id() + "'"))
+				.containsExactly("node-b");
 			assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(5);
 			assertThat(this.upstream.hits("/ok/takeover/1")).isZero();
 			assertThat(this.upstream.hits("/ok/takeover/4")).isZero();
@@ -155,7 +160,7 @@ class PostgresClusterIntegrationTests {
 				.verify(TIMEOUT);
 		}
 		finally {
-			ghost.close();
+			ghostDatabase.close();
 		}
 	}
 
@@ -173,8 +178,8 @@ class PostgresClusterIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> IntStream.range(2, 6).allMatch((i) -> this.upstream.hits("/never/cancel/" + i) == 1)
 				&& get(a, job).progress().count(OutcomeKind.SUCCEEDED) == 2);
 
-		Job running = get(a, job);
-		TestNode other = "node-a".equals(running.leaseOwner()) ? b : a;
+		String runner = this.database.queryForStrings("SELECT lease_owner FROM jobs WHERE id = '" + job.id() + "'").get(0);
+		TestNode other = "node-a".equals(runner) ? b : a;
 		StepVerifier.create(other.jobService().cancel("alice", job.id()))
 			.assertNext((flagged) -> assertThat(flagged.cancelRequested()).isTrue())
 			.expectComplete()

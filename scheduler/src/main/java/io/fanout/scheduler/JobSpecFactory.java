@@ -1,0 +1,111 @@
+package io.fanout.scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.InvalidFetchRequestException;
+import io.fanout.fetch.PolicyLimits;
+import io.fanout.fetch.Violation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes {@link JobSpec}s of {@link JobDraft}s with this server's defaults and limits: the one place
+ * where a submission is merged with the defaults ({@link FetchPolicy#apply}) and checked, for jobs
+ * submitted through the API and for schedules' templates alike. Every invalid part is reported at
+ * once, by its path in the submission.
+ */
+public final class JobSpecFactory {
+
+	/** Most violations reported for one submission. */
+	public static final int MAX_VIOLATIONS = 100;
+
+	private final FetchPolicy defaults;
+
+	private final PolicyLimits limits;
+
+	private final int maxRequestsPerJob;
+
+	/**
+	 * @param defaults the policy for what a submission leaves out
+	 * @param limits what a submission may ask for
+	 * @param maxRequestsPerJob most requests in one job
+	 */
+	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob) {
+		this.defaults = defaults;
+		this.limits = limits;
+		this.maxRequestsPerJob = maxRequestsPerJob;
+	}
+
+	/**
+	 * The spec of this draft.
+	 * @throws InvalidJobSpecException naming every invalid part (up to {@value #MAX_VIOLATIONS})
+	 */
+	public JobSpec create(JobDraft draft) {
+		List<Violation> violations = new ArrayList<>();
+		List<FetchRequest> requests = requests(draft.requests(), violations);
+		FetchPolicy policy = this.defaults;
+		try {
+			policy = this.defaults.apply(draft.policy(), this.limits);
+		}
+		catch (InvalidFetchRequestException ex) {
+			violations.addAll(ex.violations());
+		}
+		Map<String, String> labels = (draft.labels() != null) ? draft.labels() : Map.of();
+		int priority = (draft.priority() != null) ? draft.priority() : 0;
+		int requestCount = (draft.requests() != null) ? draft.requests().size() : 0;
+		violations.addAll(JobSpec.violations(draft.name(), labels, priority, requestCount, draft.deadline()));
+		if (!violations.isEmpty()) {
+			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
+		}
+		return new JobSpec(draft.name(), labels, priority, requests, policy, draft.deadline());
+	}
+
+	/**
+	 * Checks what a spec built anywhere must respect on this server: the number of its requests.
+	 * @throws InvalidJobSpecException if it has too many
+	 */
+	public void check(JobSpec spec) {
+		Violation tooMany = requestCount(spec.requests().size());
+		if (tooMany != null) {
+			throw new InvalidJobSpecException(List.of(tooMany));
+		}
+	}
+
+	private List<FetchRequest> requests(@Nullable List<JobDraft.@Nullable Request> drafts, List<Violation> violations) {
+		if (drafts == null || drafts.isEmpty()) {
+			// JobSpec's own check names it.
+			return List.of();
+		}
+		Violation tooMany = requestCount(drafts.size());
+		if (tooMany != null) {
+			violations.add(tooMany);
+			return List.of();
+		}
+		List<FetchRequest> requests = new ArrayList<>(drafts.size());
+		for (int i = 0; i < drafts.size(); i++) {
+			JobDraft.Request draft = drafts.get(i);
+			if (draft == null) {
+				violations.add(new Violation(InvalidJobSpecException.requestPath(i), "must not be null"));
+				continue;
+			}
+			try {
+				requests.add(new FetchRequest(FetchRequest.parseUrl(draft.url()), draft.method(), draft.headers(),
+						draft.body(), draft.extract()));
+			}
+			catch (InvalidFetchRequestException ex) {
+				String path = InvalidJobSpecException.requestPath(i);
+				ex.violations().forEach((violation) -> violations.add(violation.under(path)));
+			}
+		}
+		return requests;
+	}
+
+	private @Nullable Violation requestCount(int count) {
+		return (count > this.maxRequestsPerJob) ? new Violation("requests",
+				"a job may have at most " + this.maxRequestsPerJob + " requests, not " + count) : null;
+	}
+
+}

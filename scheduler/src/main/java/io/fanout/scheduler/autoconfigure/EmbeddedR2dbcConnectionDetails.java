@@ -1,0 +1,40 @@
+package io.fanout.scheduler.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.r2dbc.spi.ConnectionFactoryOptions;
+
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
+
+/**
+ * Fanout's embedded database: H2 in the file {@code fanout.mv.db} under the data directory, created
+ * on first start, for an application that configures no {@code spring.r2dbc.url}.
+ */
+final class EmbeddedR2dbcConnectionDetails implements R2dbcConnectionDetails {
+
+	/** File name (without H2's {@code .mv.db}) of the embedded database in the data directory. */
+	static final String DATABASE_NAME = "fanout";
+
+	private final ConnectionFactoryOptions options;
+
+	EmbeddedR2dbcConnectionDetails(Path dataDir) {
+		this.options = ConnectionFactoryOptions.parse(url(dataDir))
+			.mutate()
+			.option(ConnectionFactoryOptions.USER, "sa")
+			.option(ConnectionFactoryOptions.PASSWORD, "")
+			.build();
+	}
+
+	@Override
+	public ConnectionFactoryOptions getConnectionFactoryOptions() {
+		return this.options;
+	}
+
+	/** The H2 file database under a data directory, as an R2DBC URL. */
+	static String url(Path dataDir) {
+		// An R2DBC URL's path loses its first '/': "file:///" + "/var/x" is the absolute /var/x.
+		String path = dataDir.toAbsolutePath().normalize().resolve(DATABASE_NAME).toString().replace('\\', '/');
+		return "r2dbc:h2:file:///" + path + "?options=DB_CLOSE_ON_EXIT=FALSE";
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.fanout.scheduler.jobs;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+
+import io.fanout.scheduler.IdempotencyConflictException;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobPage;
+import io.fanout.scheduler.JobQuery;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.ResultQuery;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Jobs as their owners see them: submission, queries, cancellation and deletion, each scoped to the
+ * owner (the tenant) where it names one. What workers do with a job is the {@link JobQueue}'s. Times
+ * are passed in by the caller (from its injected clock); the repository never reads a clock.
+ * <p>
+ * Every operation is a unit of work of its own, or a part of the caller's transaction when it runs
+ * inside one ({@link io.fanout.scheduler.r2dbc.Database#transactional}).
+ */
+public interface JobRepository {
+
+	/**
+	 * Inserts a queued job. If its idempotency key was taken meanwhile, behaves as
+	 * {@link #findIdempotent}.
+	 */
+	Mono<Job> insert(NewJob job);
+
+	/**
+	 * The owner's job with this idempotency key, if its submission equals this one.
+	 * @return the job, or empty if the key is unused
+	 * @throws IdempotencyConflictException (as the error signal) if the key was used for another submission
+	 */
+	Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId);
+
+	/** Jobs waiting in the queue, all owners together. */
+	Mono<Long> countQueued();
+
+	/** The owner's job, or empty. */
+	Mono<Job> find(String owner, UUID jobId);
+
+	/** The owner's job's spec, or empty. */
+	Mono<JobSpec> findSpec(String owner, UUID jobId);
+
+	/** A page of the owner's jobs, newest first. */
+	Mono<JobPage> list(String owner, JobQuery query);
+
+	/** The statuses of these jobs, of any owner; a job that is gone is left out. */
+	Mono<Map<UUID, JobStatus>> statuses(Collection<UUID> jobIds);
+
+	/** A page of a job's results by request index. The caller checks ownership. */
+	Mono<ResultPage> results(UUID jobId, ResultQuery query);
+
+	/** A job's results in storage order, from the {@code fromSeq}-th stored (0-based). */
+	Flux<JobResult> resultsInStoredOrder(UUID jobId, int fromSeq, int limit);
+
+	/**
+	 * Flags the owner's job for cancellation if it may still be cancelled (queued or running).
+	 * @return whether it was flagged (false: no such job, or already finished)
+	 */
+	Mono<Boolean> requestCancel(String owner, UUID jobId);
+
+	/**
+	 * Cancels a queued job at once: {@code QUEUED → CANCELLED}, every request without a result gets a
+	 * {@code CANCELLED} one.
+	 * @return whether the job was queued (false: it was claimed meanwhile, or is gone)
+	 */
+	Mono<Boolean> cancelQueued(UUID jobId, Instant now);
+
+	/**
+	 * Deletes the owner's finished job with its results.
+	 * @return whether it was deleted (false: no such job, or not finished)
+	 */
+	Mono<Boolean> deleteFinished(String owner, UUID jobId);
+
+}

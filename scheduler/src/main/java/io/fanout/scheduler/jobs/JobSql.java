@@ -1,0 +1,68 @@
+package io.fanout.scheduler.jobs;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.JobStatus;
+
+/**
+ * The SQL fragments the job stores share. Every status list a statement names comes from
+ * {@link JobStatus}'s transition table, so that what the SQL lets through is what the table allows.
+ */
+final class JobSql {
+
+	/** Jobs that may be claimed: those that may become {@code RUNNING}. */
+	static final String CLAIMABLE = statusIn(JobStatus.from(JobStatus.RUNNING));
+
+	/** Jobs that may be requeued: those that may become {@code QUEUED}. */
+	static final String REQUEUEABLE = statusIn(JobStatus.from(JobStatus.QUEUED));
+
+	/** Jobs whose cancellation may be asked for: those that may become {@code CANCELLED}. */
+	static final String CANCELLABLE = statusIn(JobStatus.from(JobStatus.CANCELLED));
+
+	/** Jobs that will never change again. */
+	static final String FINISHED = statusIn(JobStatus.terminal());
+
+	/**
+	 * The condition of every write on behalf of a running job: the job is still held by this owner
+	 * and attempt. {@code RUNNING} is the one status that such a write, and a finish, moves from.
+	 */
+	static final String FENCE = "id = :id AND lease_owner = :node AND attempt = :attempt AND status = '"
+			+ JobStatus.RUNNING.name() + "'";
+
+	static final String JOB_COLUMNS = "id, owner, name, labels, priority, status, attempt, cancel_requested, "
+			+ "created_at, started_at, finished_at, deadline_ms, total, succeeded, http_error, timed_out, "
+			+ "connection_error, circuit_open, rejected, blocked, body_too_large, cancelled, idempotency_key, "
+			+ "schedule_id, error_kind, error_message";
+
+	static final String RESULT_COLUMNS = "job_id, idx, method, url, outcome, http_status, attempts, "
+			+ "started_at, duration_us, body, body_size, extracted, error_kind, error_message";
+
+	static final String COUNT_COLUMNS = "total, succeeded, http_error, timed_out, connection_error, "
+			+ "circuit_open, rejected, blocked, body_too_large, cancelled";
+
+	/** A job's spec, of job_specs aliased {@code s}: compressed JSON, or text in rows older than V3. */
+	static final String SPEC_COLUMNS = "s.spec, s.spec_gzip";
+
+	private JobSql() {
+	}
+
+	/** {@code status IN ('A', 'B')} for these statuses. */
+	static String statusIn(Set<JobStatus> statuses) {
+		if (statuses.isEmpty()) {
+			throw new IllegalArgumentException("no status to list");
+		}
+		return statuses.stream()
+			.sorted()
+			.map((status) -> "'" + status.name() + "'")
+			.collect(Collectors.joining(", ", "status IN (", ")"));
+	}
+
+	/** The jobs column that counts results of this kind. */
+	static String countColumn(OutcomeKind kind) {
+		return kind.name().toLowerCase(Locale.ROOT);
+	}
+
+}

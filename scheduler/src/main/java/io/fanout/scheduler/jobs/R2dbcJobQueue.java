@@ -1,0 +1,272 @@
+package io.fanout.scheduler.jobs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.IntSummaryStatistics;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.fanout.fetch.FetchRequest;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobError;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.r2dbc.SpecCodec;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+
+import static io.fanout.scheduler.jobs.JobSql.CLAIMABLE;
+import static io.fanout.scheduler.jobs.JobSql.COUNT_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.FENCE;
+import static io.fanout.scheduler.jobs.JobSql.FINISHED;
+import static io.fanout.scheduler.jobs.JobSql.JOB_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.REQUEUEABLE;
+import static io.fanout.scheduler.jobs.JobSql.SPEC_COLUMNS;
+import static io.fanout.scheduler.r2dbc.Sql.bind;
+import static io.fanout.scheduler.r2dbc.Sql.micros;
+import static io.fanout.scheduler.r2dbc.Sql.required;
+import static io.fanout.scheduler.r2dbc.Sql.requiredInstant;
+import static io.fanout.scheduler.r2dbc.Sql.timestamp;
+
+/**
+ * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim differs.
+ * <ul>
+ * <li>PostgreSQL: one {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id};
+ * concurrent claimers skip each other's rows and no lock outlives the statement.</li>
+ * <li>H2: candidates first, then each taken with an {@code UPDATE} that only succeeds while it is
+ * still claimable, so that of two claimers of one job exactly one wins.</li>
+ * </ul>
+ */
+public final class R2dbcJobQueue implements JobQueue {
+
+	/** What a claim sets: the job runs, one attempt more, under a lease; its first start is kept. */
+	private static final String TAKE = "UPDATE jobs SET status = :running, attempt = attempt + 1, "
+			+ "lease_owner = :node, lease_expires_at = :until, started_at = COALESCE(started_at, :now) WHERE ";
+
+	private final Database db;
+
+	private final DatabaseClient sql;
+
+	private final JobRows rows;
+
+	private final ResultWriter results;
+
+	public R2dbcJobQueue(Database db) {
+		this.db = db;
+		this.sql = db.client();
+		this.rows = new JobRows(new SpecCodec());
+		this.results = new ResultWriter(db, this.rows.codec());
+	}
+
+	@Override
+	public Mono<Integer> requeueExpired(Instant now) {
+		return this.db.run(this.sql
+			.sql("UPDATE jobs SET status = :queued, lease_owner = NULL, lease_expires_at = NULL WHERE " + REQUEUEABLE
+					+ " AND lease_expires_at < :now")
+			.bind("queued", JobStatus.QUEUED.name())
+			.bind("now", timestamp(now))
+			.fetch()
+			.rowsUpdated()
+			.map(Long::intValue));
+	}
+
+	@Override
+	public Flux<ClaimedJob> claim(String node, int max, Instant now, Instant leaseUntil) {
+		if (max < 1) {
+			return Flux.empty();
+		}
+		Flux<UUID> claimed = switch (this.db.dialect()) {
+			case POSTGRESQL -> claimSkippingLocked(node, max, now, leaseUntil);
+			case H2 -> claimConditionally(node, max, now, leaseUntil);
+		};
+		return this.db.run(claimed.collectList()
+			.flatMapMany((ids) -> ids.isEmpty() ? Flux.empty()
+					: this.sql
+						.sql("SELECT " + JOB_COLUMNS + ", " + SPEC_COLUMNS + " FROM jobs j "
+								+ "JOIN job_specs s ON s.job_id = j.id "
+								+ "WHERE j.id IN (:ids) AND j.lease_owner = :node AND j.status = :running ORDER BY j.id")
+						.bind("ids", ids)
+						.bind("node", node)
+						.bind("running", JobStatus.RUNNING.name())
+						.map((row) -> {
+							Job job = this.rows.job(row);
+							JobSpec spec = this.rows.spec(row, job.name(), job.labels(), job.priority());
+							return new ClaimedJob(job, spec, new Fence(job.id(), node, job.attempt()));
+						})
+						.all()));
+	}
+
+	private Flux<UUID> claimSkippingLocked(String node, int max, Instant now, Instant leaseUntil) {
+		return take(this.sql.sql(TAKE + "id IN (SELECT id FROM jobs WHERE " + CLAIMABLE
+				+ " ORDER BY priority DESC, id LIMIT " + max + " FOR UPDATE SKIP LOCKED) RETURNING id"), node, now,
+				leaseUntil)
+			.map((row) -> required(row, "id", UUID.class))
+			.all();
+	}
+
+	private Flux<UUID> claimConditionally(String node, int max, Instant now, Instant leaseUntil) {
+		return this.sql.sql("SELECT id FROM jobs WHERE " + CLAIMABLE + " ORDER BY priority DESC, id LIMIT " + max)
+			.map((row) -> required(row, "id", UUID.class))
+			.all()
+			.collectList()
+			.flatMapMany(Flux::fromIterable)
+			.concatMap((id) -> take(this.sql.sql(TAKE + "id = :id AND " + CLAIMABLE), node, now, leaseUntil)
+				.bind("id", id)
+				.fetch()
+				.rowsUpdated()
+				.filter((count) -> count == 1)
+				.map((count) -> id));
+	}
+
+	private static GenericExecuteSpec take(GenericExecuteSpec spec, String node, Instant now, Instant leaseUntil) {
+		return spec.bind("running", JobStatus.RUNNING.name())
+			.bind("node", node)
+			.bind("until", timestamp(micros(leaseUntil)))
+			.bind("now", timestamp(micros(now)));
+	}
+
+	@Override
+	public Mono<Boolean> renew(Fence fence, Instant leaseUntil) {
+		return this.db.run(fenced(this.sql.sql("UPDATE jobs SET lease_expires_at = :until WHERE " + FENCE)
+			.bind("until", timestamp(micros(leaseUntil))), fence)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count == 1));
+	}
+
+	@Override
+	public Flux<UUID> findCancelRequested(String node) {
+		return this.db.run(this.sql
+			.sql("SELECT id FROM jobs WHERE status = :running AND lease_owner = :node AND cancel_requested = TRUE")
+			.bind("running", JobStatus.RUNNING.name())
+			.bind("node", node)
+			.map((row) -> required(row, "id", UUID.class))
+			.all());
+	}
+
+	@Override
+	public Mono<BitSet> resultedIndexes(UUID jobId) {
+		return this.db.run(this.results.resultedIndexes(jobId));
+	}
+
+	@Override
+	public Mono<Void> appendResults(Fence fence, List<JobResult> batch) {
+		if (batch.isEmpty()) {
+			return Mono.empty();
+		}
+		UUID jobId = fence.jobId();
+		List<Integer> indexes = batch.stream().map(JobResult::index).distinct().toList();
+		IntSummaryStatistics range = indexes.stream().mapToInt(Integer::intValue).summaryStatistics();
+		// The range lets both databases walk the primary key (job_id, idx) between the batch's lowest
+		// and highest index instead of every result of the job: results complete roughly in index
+		// order, so that range is short, and the check stays cheap however large the job grows.
+		Mono<Void> work = lockFenced(fence).flatMap((written) -> this.sql
+			.sql("SELECT idx FROM job_results WHERE job_id = :id AND idx BETWEEN :low AND :high AND idx IN (:indexes)")
+			.bind("id", jobId)
+			.bind("low", range.getMin())
+			.bind("high", range.getMax())
+			.bind("indexes", indexes)
+			.map((row) -> required(row, "idx", Integer.class))
+			.all()
+			.collect(HashSet<Integer>::new, Set::add)
+			.flatMap((stored) -> {
+				List<JobResult> fresh = new ArrayList<>(batch.size());
+				for (JobResult result : batch) {
+					// A result is written once: already stored, or twice in this batch, it is skipped.
+					if (stored.add(result.index())) {
+						fresh.add(result);
+					}
+				}
+				return fresh.isEmpty() ? Mono.empty() : this.results.write(jobId, fresh, written);
+			}));
+		return this.db.transactional(work);
+	}
+
+	@Override
+	public Mono<Void> finish(Fence fence, JobStatus to, @Nullable JobError error, List<FetchRequest> requests,
+			Instant now, String why) {
+		JobStatus.RUNNING.checkTransition(fence.jobId(), to);
+		if (!to.isTerminal()) {
+			throw new IllegalArgumentException("finish needs a terminal status, not " + to);
+		}
+		Instant at = micros(now);
+		UUID jobId = fence.jobId();
+		Mono<Void> work = lockFenced(fence)
+			.flatMap((written) -> this.results.cancelUnresulted(jobId, requests, written, at, why))
+			.flatMap((cancelled) -> {
+				GenericExecuteSpec update = this.sql
+					.sql("UPDATE jobs SET status = :status, finished_at = :now, lease_expires_at = NULL, "
+							+ "error_kind = :errorKind, error_message = :errorMessage WHERE id = :id")
+					.bind("status", to.name())
+					.bind("now", timestamp(at))
+					.bind("id", jobId);
+				update = bind(update, "errorKind", (error != null) ? error.kind().name() : null, String.class);
+				update = bind(update, "errorMessage", (error != null) ? error.message() : null, String.class);
+				return update.then();
+			});
+		return this.db.transactional(work);
+	}
+
+	@Override
+	public Mono<Boolean> release(Fence fence) {
+		return this.db.run(fenced(this.sql.sql(
+				"UPDATE jobs SET status = :queued, lease_owner = NULL, lease_expires_at = NULL WHERE " + FENCE), fence)
+			.bind("queued", JobStatus.QUEUED.name())
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count == 1));
+	}
+
+	@Override
+	public Mono<Integer> purgeFinishedBefore(Instant cutoff, int batchSize) {
+		Mono<Integer> work = this.sql
+			.sql("SELECT id FROM jobs WHERE " + FINISHED + " AND finished_at < :cutoff LIMIT " + batchSize)
+			.bind("cutoff", timestamp(cutoff))
+			.map((row) -> required(row, "id", UUID.class))
+			.all()
+			.collectList()
+			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0)
+					: this.sql.sql("DELETE FROM jobs WHERE id IN (:ids) AND " + FINISHED)
+						.bind("ids", ids)
+						.fetch()
+						.rowsUpdated()
+						.map(Long::intValue));
+		return this.db.run(work);
+	}
+
+	@Override
+	public Mono<Lease> lease(UUID jobId) {
+		return this.db.run(this.sql
+			.sql("SELECT lease_owner, lease_expires_at FROM jobs WHERE id = :id AND lease_expires_at IS NOT NULL")
+			.bind("id", jobId)
+			.map((row) -> new Lease(required(row, "lease_owner", String.class), requiredInstant(row, "lease_expires_at")))
+			.one());
+	}
+
+	private static GenericExecuteSpec fenced(GenericExecuteSpec spec, Fence fence) {
+		return spec.bind("id", fence.jobId()).bind("node", fence.node()).bind("attempt", fence.attempt());
+	}
+
+	/**
+	 * Locks the job's row if the fence holds, else fails with {@link LeaseLostException}. Held to the
+	 * end of the transaction, the lock serializes every result write of the job and keeps a requeue
+	 * of the job waiting until the write committed.
+	 * @return how many of the job's results are stored
+	 */
+	private Mono<Integer> lockFenced(Fence fence) {
+		return fenced(this.sql.sql("SELECT " + COUNT_COLUMNS + " FROM jobs WHERE " + FENCE + " FOR UPDATE"), fence)
+			.map(JobRows::written)
+			.one()
+			.switchIfEmpty(Mono.error(() -> new LeaseLostException(fence)));
+	}
+
+}

@@ -1,0 +1,302 @@
+package io.fanout.scheduler.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.fanout.scheduler.IdempotencyConflictException;
+import io.fanout.scheduler.Job;
+import io.fanout.scheduler.JobPage;
+import io.fanout.scheduler.JobProgress;
+import io.fanout.scheduler.JobQuery;
+import io.fanout.scheduler.JobResult;
+import io.fanout.scheduler.JobSpec;
+import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.r2dbc.SpecCodec;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+
+import static io.fanout.scheduler.jobs.JobSql.CANCELLABLE;
+import static io.fanout.scheduler.jobs.JobSql.FINISHED;
+import static io.fanout.scheduler.jobs.JobSql.JOB_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.RESULT_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.SPEC_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.COUNT_COLUMNS;
+import static io.fanout.scheduler.r2dbc.Sql.bind;
+import static io.fanout.scheduler.r2dbc.Sql.micros;
+import static io.fanout.scheduler.r2dbc.Sql.page;
+import static io.fanout.scheduler.r2dbc.Sql.required;
+import static io.fanout.scheduler.r2dbc.Sql.timestamp;
+
+/**
+ * The {@link JobRepository} on R2DBC, for H2 and PostgreSQL alike.
+ */
+public final class R2dbcJobRepository implements JobRepository {
+
+	private final Database db;
+
+	private final DatabaseClient sql;
+
+	private final JobRows rows;
+
+	private final ResultWriter results;
+
+	public R2dbcJobRepository(Database db) {
+		this.db = db;
+		this.sql = db.client();
+		this.rows = new JobRows(new SpecCodec());
+		this.results = new ResultWriter(db, this.rows.codec());
+	}
+
+	// Submission
+
+	@Override
+	public Mono<Job> insert(NewJob job) {
+		return this.db.transactional(insertStatements(job))
+			.onErrorResume(DataIntegrityViolationException.class,
+					// Another submission with the same key won the race: behave as if it had come first.
+					(ex) -> (job.idempotencyKey() != null)
+							? findIdempotent(job.owner(), job.idempotencyKey(), job.spec(), job.scheduleId())
+								.switchIfEmpty(Mono.error(ex))
+							: Mono.error(ex));
+	}
+
+	private Mono<Job> insertStatements(NewJob job) {
+		JobSpec spec = job.spec();
+		Instant createdAt = micros(job.createdAt());
+		Duration deadline = spec.deadline();
+		GenericExecuteSpec insertJob = this.sql.sql("INSERT INTO jobs (id, owner, name, labels, priority, status, "
+				+ "attempt, cancel_requested, created_at, deadline_ms, fail_fast, total, succeeded, http_error, "
+				+ "timed_out, connection_error, circuit_open, rejected, blocked, body_too_large, cancelled, "
+				+ "idempotency_key, spec_hash, schedule_id) VALUES (:id, :owner, :name, :labels, :priority, :status, "
+				+ "0, FALSE, :createdAt, :deadlineMs, :failFast, :total, 0, 0, 0, 0, 0, 0, 0, 0, 0, :key, :hash, "
+				+ ":scheduleId)")
+			.bind("id", job.id())
+			.bind("owner", job.owner())
+			.bind("labels", this.rows.codec().writeLabels(spec.labels()))
+			.bind("priority", spec.priority())
+			.bind("status", JobStatus.QUEUED.name())
+			.bind("createdAt", timestamp(createdAt))
+			.bind("failFast", spec.policy().failFast())
+			.bind("total", spec.requests().size())
+			.bind("hash", this.rows.codec().fingerprint(spec, job.scheduleId()));
+		insertJob = bind(insertJob, "name", spec.name(), String.class);
+		insertJob = bind(insertJob, "deadlineMs", (deadline != null) ? deadline.toMillis() : null, Long.class);
+		insertJob = bind(insertJob, "key", job.idempotencyKey(), String.class);
+		insertJob = bind(insertJob, "scheduleId", job.scheduleId(), UUID.class);
+		Mono<Void> work = insertJob.then()
+			.then(this.sql.sql("INSERT INTO job_specs (job_id, spec_gzip) VALUES (:id, :spec)")
+				.bind("id", job.id())
+				.bind("spec", this.rows.codec().writeSpec(spec))
+				.then())
+			.then(Flux.fromIterable(spec.labels().entrySet())
+				.concatMap((label) -> this.sql
+					.sql("INSERT INTO job_labels (job_id, label_key, label_value) VALUES (:id, :key, :value)")
+					.bind("id", job.id())
+					.bind("key", label.getKey())
+					.bind("value", label.getValue())
+					.then())
+				.then());
+		Job inserted = new Job(job.id(), job.owner(), spec.name(), spec.labels(), spec.priority(), JobStatus.QUEUED,
+				JobProgress.none(spec.requests().size()), 0, false, createdAt, null, null, deadline, null,
+				job.idempotencyKey(), job.scheduleId());
+		return work.thenReturn(inserted);
+	}
+
+	@Override
+	public Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId) {
+		String hash = this.rows.codec().fingerprint(spec, scheduleId);
+		return this.db.run(this.sql
+			.sql("SELECT " + JOB_COLUMNS + ", spec_hash FROM jobs WHERE owner = :owner AND idempotency_key = :key")
+			.bind("owner", owner)
+			.bind("key", idempotencyKey)
+			.map((row) -> Map.entry(this.rows.job(row), required(row, "spec_hash", String.class)))
+			.one())
+			.flatMap((found) -> found.getValue().equals(hash) ? Mono.just(found.getKey())
+					: Mono.error(new IdempotencyConflictException(found.getKey().id(), idempotencyKey)));
+	}
+
+	// Queries
+
+	@Override
+	public Mono<Long> countQueued() {
+		return this.db.run(this.sql.sql("SELECT COUNT(*) AS n FROM jobs WHERE status = :status")
+			.bind("status", JobStatus.QUEUED.name())
+			.map((row) -> required(row, "n", Long.class))
+			.one());
+	}
+
+	@Override
+	public Mono<Job> find(String owner, UUID jobId) {
+		return this.db.run(this.sql.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id AND owner = :owner")
+			.bind("id", jobId)
+			.bind("owner", owner)
+			.map(this.rows::job)
+			.one());
+	}
+
+	@Override
+	public Mono<JobSpec> findSpec(String owner, UUID jobId) {
+		return this.db.run(this.sql
+			.sql("SELECT j.name, j.labels, j.priority, " + SPEC_COLUMNS
+					+ " FROM jobs j JOIN job_specs s ON s.job_id = j.id WHERE j.id = :id AND j.owner = :owner")
+			.bind("id", jobId)
+			.bind("owner", owner)
+			.map(this.rows::specWithJobColumns)
+			.one());
+	}
+
+	@Override
+	public Mono<JobPage> list(String owner, JobQuery query) {
+		StringBuilder select = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM jobs j WHERE j.owner = :owner");
+		Map<String, Object> params = new LinkedHashMap<>();
+		params.put("owner", owner);
+		if (!query.statuses().isEmpty()) {
+			select.append(" AND j.status IN (:statuses)");
+			params.put("statuses", query.statuses().stream().map(Enum::name).toList());
+		}
+		if (query.scheduleId() != null) {
+			select.append(" AND j.schedule_id = :scheduleId");
+			params.put("scheduleId", query.scheduleId());
+		}
+		if (query.cursor() != null) {
+			select.append(" AND j.id < :cursor");
+			params.put("cursor", query.cursor());
+		}
+		int i = 0;
+		for (Map.Entry<String, String> label : query.labels().entrySet()) {
+			select.append(" AND EXISTS (SELECT 1 FROM job_labels l WHERE l.job_id = j.id AND l.label_key = :lk")
+				.append(i)
+				.append(" AND l.label_value = :lv")
+				.append(i)
+				.append(")");
+			params.put("lk" + i, label.getKey());
+			params.put("lv" + i, label.getValue());
+			i++;
+		}
+		// One more than asked tells whether there is a next page.
+		select.append(" ORDER BY j.id DESC LIMIT ").append(query.limit() + 1);
+		GenericExecuteSpec spec = this.sql.sql(select.toString());
+		for (Map.Entry<String, Object> param : params.entrySet()) {
+			spec = spec.bind(param.getKey(), param.getValue());
+		}
+		return this.db.run(spec.map(this.rows::job)
+			.all()
+			.collectList()
+			.map((jobs) -> page(jobs, query.limit(), Job::id, JobPage::new)));
+	}
+
+	@Override
+	public Mono<Map<UUID, JobStatus>> statuses(Collection<UUID> jobIds) {
+		if (jobIds.isEmpty()) {
+			return Mono.just(Map.of());
+		}
+		return this.db.run(this.sql.sql("SELECT id, status FROM jobs WHERE id IN (:ids)")
+			.bind("ids", jobIds)
+			.map((row) -> Map.entry(required(row, "id", UUID.class),
+					JobStatus.valueOf(required(row, "status", String.class))))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue));
+	}
+
+	@Override
+	public Mono<ResultPage> results(UUID jobId, ResultQuery query) {
+		StringBuilder select = new StringBuilder("SELECT " + RESULT_COLUMNS + " FROM job_results WHERE job_id = :id");
+		if (query.cursor() != null) {
+			select.append(" AND idx > :cursor");
+		}
+		if (!query.outcomes().isEmpty()) {
+			select.append(" AND outcome IN (:outcomes)");
+		}
+		select.append(" ORDER BY idx LIMIT ").append(query.limit() + 1);
+		GenericExecuteSpec spec = this.sql.sql(select.toString()).bind("id", jobId);
+		if (query.cursor() != null) {
+			spec = spec.bind("cursor", query.cursor());
+		}
+		if (!query.outcomes().isEmpty()) {
+			spec = spec.bind("outcomes", query.outcomes().stream().map(Enum::name).toList());
+		}
+		return this.db.run(spec.map(this.rows::result)
+			.all()
+			.collectList()
+			.map((found) -> page(found, query.limit(), JobResult::index, ResultPage::new)));
+	}
+
+	@Override
+	public Flux<JobResult> resultsInStoredOrder(UUID jobId, int fromSeq, int limit) {
+		return this.db.run(this.sql
+			.sql("SELECT " + RESULT_COLUMNS + " FROM job_results WHERE job_id = :id AND seq >= :from "
+					+ "ORDER BY seq LIMIT " + limit)
+			.bind("id", jobId)
+			.bind("from", fromSeq)
+			.map(this.rows::result)
+			.all());
+	}
+
+	// Cancellation and deletion
+
+	@Override
+	public Mono<Boolean> requestCancel(String owner, UUID jobId) {
+		return this.db.run(this.sql
+			.sql("UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND owner = :owner AND " + CANCELLABLE)
+			.bind("id", jobId)
+			.bind("owner", owner)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0));
+	}
+
+	@Override
+	public Mono<Boolean> cancelQueued(UUID jobId, Instant now) {
+		Instant at = micros(now);
+		// The UPDATE takes the row lock first: a worker cannot claim the job while this runs.
+		Mono<Boolean> work = this.sql
+			.sql("UPDATE jobs SET status = :cancelled, finished_at = :now WHERE id = :id AND status = :queued")
+			.bind("cancelled", JobStatus.CANCELLED.name())
+			.bind("queued", JobStatus.QUEUED.name())
+			.bind("id", jobId)
+			.bind("now", timestamp(at))
+			.fetch()
+			.rowsUpdated()
+			.flatMap((count) -> (count == 0) ? Mono.just(false)
+					: Mono.zip(written(jobId), this.sql
+						.sql("SELECT " + SPEC_COLUMNS + " FROM job_specs s WHERE s.job_id = :id")
+						.bind("id", jobId)
+						.map((row) -> this.rows.spec(row, null, Map.of(), 0).requests())
+						.one())
+						.flatMap((found) -> this.results.cancelUnresulted(jobId, found.getT2(), found.getT1(), at,
+								"job cancelled before it started"))
+						.thenReturn(true));
+		return this.db.transactional(work);
+	}
+
+	@Override
+	public Mono<Boolean> deleteFinished(String owner, UUID jobId) {
+		// Results, spec and labels go with the job (ON DELETE CASCADE).
+		return this.db.run(this.sql.sql("DELETE FROM jobs WHERE id = :id AND owner = :owner AND " + FINISHED)
+			.bind("id", jobId)
+			.bind("owner", owner)
+			.fetch()
+			.rowsUpdated()
+			.map((count) -> count > 0));
+	}
+
+	private Mono<Integer> written(UUID jobId) {
+		return this.sql.sql("SELECT " + COUNT_COLUMNS + " FROM jobs WHERE id = :id")
+			.bind("id", jobId)
+			.map(JobRows::written)
+			.one();
+	}
+
+}

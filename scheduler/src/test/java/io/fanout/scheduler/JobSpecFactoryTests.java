@@ -1,0 +1,84 @@
+package io.fanout.scheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.PolicyLimits;
+import io.fanout.fetch.PolicyOverrides;
+import io.fanout.fetch.Violation;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Drafts become specs in one place: the server's defaults fill what a draft leaves out, and every
+ * invalid part is named by its path in the submission.
+ */
+class JobSpecFactoryTests {
+
+	private final JobSpecFactory factory = new JobSpecFactory(FetchPolicy.DEFAULT.withConcurrency(7),
+			new PolicyLimits(1_500_000), 3);
+
+	@Test
+	void whatADraftLeavesOutComesFromTheServersDefaults() {
+		JobSpec spec = this.factory.create(draft(List.of(request("http://example.com/a")), PolicyOverrides.NONE));
+		assertThat(spec.policy()).isEqualTo(FetchPolicy.DEFAULT.withConcurrency(7));
+		assertThat(spec.priority()).isZero();
+		assertThat(spec.labels()).isEmpty();
+		assertThat(spec.requests()).hasSize(1).first().satisfies((request) -> assertThat(request.method()).isEqualTo("GET"));
+	}
+
+	@Test
+	void everyInvalidPartIsNamedByItsPathInOrder() {
+		JobDraft draft = new JobDraft("x".repeat(201), Map.of("no spaces", "v"), 5000,
+				List.of(request("ftp://example.com/"), request("http://example.com/ok"), request(null)),
+				new PolicyOverrides(0, null, new PolicyOverrides.Retry(11, null, null), null, null, 2_000_000L),
+				Duration.ZERO);
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.create(draft));
+		assertThat(refused.violations()).extracting(Violation::field)
+			.containsExactly("requests[0].url", "requests[2].url", "retry.maxAttempts", "maxBodySize", "concurrency",
+					"name", "labels", "priority", "deadline");
+		assertThat(refused.violations().get(3).message()).isEqualTo("maxBodySize must be between 0 and 1500000 bytes");
+	}
+
+	@Test
+	void aDraftWithTooManyRequestsIsRefusedForThatAlone() {
+		List<JobDraft.Request> four = List.of(request("http://e.test/1"), request("http://e.test/2"),
+				request("ftp://e.test/3"), request("http://e.test/4"));
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.create(draft(four, PolicyOverrides.NONE)));
+		assertThat(refused.violations())
+			.containsExactly(new Violation("requests", "a job may have at most 3 requests, not 4"));
+	}
+
+	@Test
+	void aDraftWithoutRequestsIsNamedOnce() {
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.create(draft(null, PolicyOverrides.NONE)));
+		assertThat(refused.violations())
+			.containsExactly(new Violation("requests", "a job needs at least one request"));
+	}
+
+	@Test
+	void aSpecBuiltElsewhereIsCheckedAgainstTheSameLimit() {
+		JobSpec five = JobSpec.of(List.of(io.fanout.fetch.FetchRequest.get("http://e.test/1"),
+				io.fanout.fetch.FetchRequest.get("http://e.test/2"), io.fanout.fetch.FetchRequest.get("http://e.test/3"),
+				io.fanout.fetch.FetchRequest.get("http://e.test/4")), FetchPolicy.DEFAULT);
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.check(five));
+		assertThat(refused.field()).isEqualTo("requests");
+	}
+
+	private static JobDraft draft(List<JobDraft.Request> requests, PolicyOverrides policy) {
+		return new JobDraft(null, null, null, requests, policy, null);
+	}
+
+	private static JobDraft.Request request(String url) {
+		return new JobDraft.Request(url, null, null, null, null);
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.fanout.scheduler.jobs;
+
+import io.fanout.scheduler.r2dbc.Dialect;
+import io.fanout.scheduler.support.TestDatabase;
+
+/**
+ * The store contract on embedded H2.
+ */
+class H2JobStoreTests extends JobStoreContractTests {
+
+	@Override
+	TestDatabase createDatabase() {
+		return TestDatabase.h2();
+	}
+
+	@Override
+	Dialect expectedDialect() {
+		return Dialect.H2;
+	}
+
+}

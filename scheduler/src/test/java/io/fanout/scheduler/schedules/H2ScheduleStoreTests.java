@@ -1,0 +1,15 @@
+package io.fanout.scheduler.schedules;
+
+import io.fanout.scheduler.support.TestDatabase;
+
+/**
+ * The schedule store contract on embedded H2.
+ */
+class H2ScheduleStoreTests extends ScheduleStoreContractTests {
+
+	@Override
+	TestDatabase createDatabase() {
+		return TestDatabase.h2();
+	}
+
+}
