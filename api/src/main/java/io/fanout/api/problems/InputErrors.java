@@ -1,5 +1,6 @@
 package io.fanout.api.problems;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,11 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.ProblemDetail;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
@@ -53,6 +56,12 @@ final class InputErrors {
 	 * wrong type, a query parameter or header that does not convert, or a path that names nothing.
 	 */
 	static ProblemDetail problem(ServerWebInputException ex) {
+		if (ex instanceof WebExchangeBindException binding && binding.hasFieldErrors()) {
+			return validation(binding.getFieldErrors()
+				.stream()
+				.map((error) -> new InvalidField(error.getField(), bindingMessage(binding, error)))
+				.toList());
+		}
 		JacksonException jackson = find(ex, JacksonException.class);
 		if (jackson != null) {
 			String path = path(jackson);
@@ -149,6 +158,24 @@ final class InputErrors {
 			return "an array";
 		}
 		return "an object";
+	}
+
+	/** A query parameter bound into a record did not convert: say what its component expects. */
+	private static String bindingMessage(WebExchangeBindException ex, FieldError error) {
+		ResolvableType type = (error.isBindingFailure()) ? componentType(ex.getMethodParameter(), error.getField())
+				: ResolvableType.NONE;
+		return (type != ResolvableType.NONE) ? expected(type) : "has an invalid value";
+	}
+
+	private static ResolvableType componentType(@Nullable MethodParameter parameter, String name) {
+		Class<?> target = (parameter != null) ? parameter.getParameterType() : null;
+		RecordComponent[] components = (target != null) ? target.getRecordComponents() : null;
+		for (RecordComponent component : (components != null) ? components : new RecordComponent[0]) {
+			if (component.getName().equals(name)) {
+				return ResolvableType.forType(component.getGenericType());
+			}
+		}
+		return ResolvableType.NONE;
 	}
 
 	private static String expected(ResolvableType type) {
