@@ -110,7 +110,7 @@ public record JobResponse(
 			@Schema(example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31/cancel") String cancel) {
 
 		static Links of(UUID id) {
-			String self = JobController.BASE_PATH + "/" + id;
+			String self = JobsApi.BASE_PATH + "/" + id;
 			return new Links(self, self + "/results", self + "/cancel");
 		}
 

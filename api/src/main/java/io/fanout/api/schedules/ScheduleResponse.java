@@ -195,7 +195,7 @@ record ScheduleResponse(
 			@Schema(example = "/api/v1/schedules/019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a/trigger") String trigger) {
 
 		static Links of(UUID id) {
-			String self = ScheduleController.BASE_PATH + "/" + id;
+			String self = SchedulesApi.BASE_PATH + "/" + id;
 			return new Links(self, "/api/v1/jobs?scheduleId=" + id, self + "/pause", self + "/resume",
 					self + "/trigger");
 		}

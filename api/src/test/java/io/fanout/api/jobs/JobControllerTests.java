@@ -288,6 +288,28 @@ class JobControllerTests {
 	}
 
 	@Test
+	void resultStreamsFilterByOutcomeAndAreNotPaged() {
+		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 0, OutcomeKind.SUCCEEDED),
+				TestJobs.result(ID, 1, OutcomeKind.TIMED_OUT), TestJobs.result(ID, 2, OutcomeKind.SUCCEEDED)));
+
+		List<Map<String, Object>> lines = this.client.get()
+			.uri("/api/v1/jobs/" + ID + "/results?outcome=SUCCEEDED&includeBody=true&limit=0&cursor=nope")
+			.header("X-API-Key", ApiSliceTest.KEY_A)
+			.accept(MediaType.APPLICATION_NDJSON)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.getResponseBody()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+
+		assertThat(lines).extracting((line) -> line.get("index")).containsExactly(0, 2);
+		assertThat(lines).allSatisfy((line) -> assertThat(line).containsKey("body"));
+	}
+
+	@Test
 	void resultsStreamAsServerSentEventsEndingWithTheJob() {
 		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
 				TestJobs.result(ID, 0, OutcomeKind.TIMED_OUT)));

@@ -120,6 +120,21 @@ class ProblemsAdviceTests {
 	}
 
 	@Test
+	void everyQueryParameterOfTheWrongTypeIsNamedAtOnce() {
+		validation(get("/api/v1/jobs?status=DONE&scheduleId=tomorrow&limit=abc")).jsonPath("$.errors.length()")
+			.isEqualTo(3)
+			.jsonPath("$.errors[0].field").isEqualTo("status")
+			.jsonPath("$.errors[1].field").isEqualTo("scheduleId")
+			.jsonPath("$.errors[1].message").isEqualTo("must be a UUID")
+			.jsonPath("$.errors[2].field").isEqualTo("limit")
+			.jsonPath("$.errors[2].message").isEqualTo("must be an integer");
+		validation(get("/api/v1/jobs/" + ID + "/results?outcome=FINE&includeBody=maybe"))
+			.jsonPath("$.errors[1].field").isEqualTo("includeBody")
+			.jsonPath("$.errors[1].message").isEqualTo("must be true or false");
+		verifyNoInteractions(this.jobs);
+	}
+
+	@Test
 	void aJobNeedsRequests() {
 		validation(submit("{\"requests\": []}")).jsonPath("$.errors[0].field")
 			.isEqualTo("requests")

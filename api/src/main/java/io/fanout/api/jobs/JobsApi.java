@@ -1,0 +1,185 @@
+package io.fanout.api.jobs;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.security.Principal;
+import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
+import org.springdoc.core.annotations.ParameterObject;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+
+/**
+ * The jobs resource as clients see it: routes, parameters and their OpenAPI documentation,
+ * in one place. {@link JobController} implements it; Spring WebFlux and springdoc read these
+ * annotations through the implementation.
+ */
+@RequestMapping(JobsApi.BASE_PATH)
+@Tag(name = "Jobs", description = "Submit batches of HTTP requests, follow them, read or stream their results, "
+		+ "cancel them.")
+interface JobsApi {
+
+	String BASE_PATH = "/api/v1/jobs";
+
+	String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	String JSON = MediaType.APPLICATION_JSON_VALUE;
+
+	String NDJSON = MediaType.APPLICATION_NDJSON_VALUE;
+
+	String EVENT_STREAM = MediaType.TEXT_EVENT_STREAM_VALUE;
+
+	String JOB_ID = "The job's id.";
+
+	@Operation(operationId = "submitJob", summary = "Submit a job",
+			description = "Queues a batch of HTTP requests. Fanout runs them concurrently, at most `concurrency` at "
+					+ "once, each attempt under `timeout`, failed ones retried with backoff, and stores each "
+					+ "request's result. Settings left out come from the server's defaults. With an "
+					+ "`Idempotency-Key`, a retried submission returns the job created the first time.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = JSON, schema = @Schema(implementation = JobSubmission.class),
+							examples = @ExampleObject(name = "three-cities", summary = "Three cities, concurrently",
+									value = Examples.THREE_CITIES))))
+	@ApiResponse(responseCode = "202", description = "Queued (or, for a repeated Idempotency-Key, the job queued "
+			+ "the first time).",
+			headers = @Header(name = "Location", description = "The job's URL.",
+					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")),
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
+	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@PostMapping(consumes = JSON, produces = JSON)
+	Mono<ResponseEntity<JobResponse>> submit(@RequestBody JobSubmission submission,
+			@Parameter(description = "Makes retried submissions safe: 1 to 200 printable ASCII characters, unique "
+					+ "per tenant. The same key with the same body returns the first job; with a different body, "
+					+ "a 422.", example = "3f1c9d52-weather-2026-11-21")
+			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "getJob", summary = "Get a job",
+			description = "The job's status, progress and timestamps. Poll it, or stream its results instead.")
+	@ApiResponse(responseCode = "200", description = "The job.")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@GetMapping(path = "/{id}", produces = JSON)
+	Mono<JobResponse> get(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "listJobs", summary = "List jobs",
+			description = "The tenant's jobs, newest first, a page at a time. Filters combine: a job is listed if it "
+					+ "is in one of the statuses and carries every label.")
+	@ApiResponse(responseCode = "200", description = "A page of jobs; `links.next` is the next page.")
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@GetMapping(produces = JSON)
+	Mono<PageResponses.JobPage> list(@ParameterObject JobListParameters parameters,
+			@Parameter(hidden = true) ServerHttpRequest request, @Parameter(hidden = true) Principal principal);
+
+	@ResultsOperation
+	@GetMapping(path = "/{id}/results", produces = JSON)
+	Mono<PageResponses.ResultPage> results(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@ParameterObject ResultPageParameters parameters, @Parameter(hidden = true) ServerHttpRequest request,
+			@Parameter(hidden = true) Principal principal);
+
+	@ResultsOperation
+	@GetMapping(path = "/{id}/results", produces = NDJSON)
+	Flux<ResultResponse> streamResults(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@ParameterObject ResultStreamParameters parameters, @Parameter(hidden = true) Principal principal);
+
+	@ResultsOperation
+	@GetMapping(path = "/{id}/results", produces = EVENT_STREAM)
+	Flux<ServerSentEvent<Object>> streamResultEvents(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@ParameterObject ResultStreamParameters parameters,
+			@Parameter(in = ParameterIn.HEADER, description = "The id of the last event received, to resume after it.")
+			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable Long lastEventId,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "cancelJob", summary = "Cancel a job",
+			description = "A queued job is cancelled at once; a running job's in-flight requests are aborted shortly "
+					+ "after, on whichever instance runs it, and its requests without a result are marked CANCELLED. "
+					+ "Cancelling a job whose cancellation is under way is not an error; cancelling a finished job "
+					+ "is a 409.")
+	@ApiResponse(responseCode = "202", description = "The job: CANCELLED, or RUNNING with cancelRequested.",
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "409", ref = "#/components/responses/JobStateConflict")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@PostMapping(path = "/{id}/cancel", produces = JSON)
+	Mono<ResponseEntity<JobResponse>> cancel(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "deleteJob", summary = "Delete a job",
+			description = "Removes a finished job and its results. A queued or running job cannot be deleted (409): "
+					+ "cancel it first.")
+	@ApiResponse(responseCode = "204", description = "Deleted.")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "409", ref = "#/components/responses/JobStateConflict")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@DeleteMapping(path = "/{id}")
+	Mono<ResponseEntity<Void>> delete(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@Parameter(hidden = true) Principal principal);
+
+	/**
+	 * The documentation of {@code getResults}, one OpenAPI operation served by three methods: a page
+	 * (JSON) and two live streams (NDJSON, server-sent events), chosen by {@code Accept}.
+	 */
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@Operation(operationId = "getResults", summary = "Get results, as a page or a live stream", description = """
+			The job's per-request results. By `Accept`:
+
+			- `application/json` (default): a page of results in request order; requests still running have \
+			no result yet. `limit` and `cursor` page through them.
+			- `application/x-ndjson`: a live stream, one result per line as each request completes: the \
+			results stored so far first, then each new one (Python's `asyncio.as_completed`). It ends when the \
+			job has ended and every result was sent.
+			- `text/event-stream`: the same as server-sent events: a `result` event per request, whose `id` is \
+			its position in the stream, then one `end` event carrying the finished job. A client reconnecting \
+			with `Last-Event-ID` resumes after that event.""")
+	@ApiResponse(responseCode = "200",
+			description = "A page of results (JSON), or results as they complete (NDJSON, SSE).", content = {
+					@Content(mediaType = JSON, schema = @Schema(implementation = PageResponses.ResultPage.class)),
+					@Content(mediaType = NDJSON, schema = @Schema(implementation = ResultResponse.class)),
+					@Content(mediaType = EVENT_STREAM, schema = @Schema(implementation = ResultResponse.class)) })
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "406", ref = "#/components/responses/NotAcceptable")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@interface ResultsOperation {
+
+	}
+
+}
