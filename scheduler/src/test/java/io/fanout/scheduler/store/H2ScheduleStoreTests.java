@@ -1,6 +1,6 @@
 package io.fanout.scheduler.store;
 
-import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.test.TestDatabase;
 
 /**
  * The schedule store contract on embedded H2.
