@@ -1,8 +1,5 @@
 package io.fanout.api;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,8 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.fanout.api.support.FanoutIntegrationTest;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.fanout.test.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +52,7 @@ class PostgresProfileIntegrationTests extends FanoutIntegrationTest {
 
 	@BeforeAll
 	static void createSchema() throws SQLException {
-		assumePostgres();
+		TestDatabase.assumePostgres();
 		execute("CREATE SCHEMA " + SCHEMA);
 	}
 
@@ -95,19 +91,6 @@ class PostgresProfileIntegrationTests extends FanoutIntegrationTest {
 		try (Connection connection = DriverManager.getConnection(JDBC_URL, "postgres", "");
 				Statement statement = connection.createStatement()) {
 			statement.execute(sql);
-		}
-	}
-
-	private static void assumePostgres() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", 5432), 2000);
-		}
-		catch (IOException ex) {
-			String message = "PostgreSQL is not reachable on 127.0.0.1:5432";
-			if ("true".equalsIgnoreCase(System.getenv("FANOUT_REQUIRE_POSTGRES"))) {
-				Assertions.fail(message + ", and FANOUT_REQUIRE_POSTGRES=true requires the PostgreSQL tests to run");
-			}
-			Assumptions.abort(message + ": skipping the PostgreSQL profile test");
 		}
 	}
 

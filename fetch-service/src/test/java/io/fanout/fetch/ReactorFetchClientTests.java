@@ -8,6 +8,8 @@ import java.util.stream.IntStream;
 
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
+import io.fanout.test.SettableClock;
+import io.fanout.test.TestUpstream;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,7 +33,7 @@ class ReactorFetchClientTests {
 	private static final FetchPolicy NO_RETRY = FetchPolicy.DEFAULT.withRetry(RetryPolicy.NONE)
 		.withTimeout(Duration.ofSeconds(10));
 
-	private final TestUpstream upstream = TestUpstream.start();
+	private final TestUpstream upstream = new TestUpstream();
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -83,7 +85,7 @@ class ReactorFetchClientTests {
 
 		assertThat(outcomes).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.SUCCEEDED).hasSize(3);
 		assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(6000));
-		assertThat(this.upstream.maxInFlight).hasValue(1);
+		assertThat(this.upstream.maxInFlight()).isEqualTo(1);
 	}
 
 	@Test
@@ -99,7 +101,7 @@ class ReactorFetchClientTests {
 		List<FetchOutcome> outcomes = fetchAll(times(24, "/sleep/150"), NO_RETRY.withConcurrency(4));
 
 		assertThat(outcomes).hasSize(24).allSatisfy(o -> assertThat(o.kind()).as(o.toString()).isEqualTo(OutcomeKind.SUCCEEDED));
-		assertThat(this.upstream.maxInFlight.get()).isBetween(1, 4);
+		assertThat(this.upstream.maxInFlight()).isBetween(1, 4);
 	}
 
 	@Test
@@ -115,7 +117,7 @@ class ReactorFetchClientTests {
 			.block(Duration.ofSeconds(60));
 
 		assertThat(outcomes).hasSize(20).allMatch(FetchOutcome::succeeded);
-		assertThat(this.upstream.maxInFlight.get()).isBetween(1, 3);
+		assertThat(this.upstream.maxInFlight()).isBetween(1, 3);
 	}
 
 	@Test
@@ -126,7 +128,7 @@ class ReactorFetchClientTests {
 		Disposable holder = this.client.fetchAll(List.of(FetchRequest.get(this.upstream.url("/never"))),
 				NO_RETRY.withTimeout(Duration.ofMinutes(1)))
 			.subscribe();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.upstream.inFlight.get() == 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.upstream.inFlight() == 1);
 
 		FetchOutcome rejected = this.client
 			.fetch(FetchRequest.get(this.upstream.url("/never?second")), NO_RETRY.withTimeout(Duration.ofMillis(700)))
@@ -149,8 +151,8 @@ class ReactorFetchClientTests {
 		assertThat(outcomes).allSatisfy((outcome) -> assertThat(outcome.body()).isNotEmpty());
 		// The pool gets a connection back just after its response completed, so the next request may
 		// open a second one; none is closed, and 40 requests never need more than those two.
-		assertThat(this.upstream.connectionsOpened.get()).isBetween(1, 2);
-		assertThat(this.upstream.connectionsClosed).hasValue(0);
+		assertThat(this.upstream.connectionsOpened()).isBetween(1, 2);
+		assertThat(this.upstream.connectionsClosed()).isEqualTo(0);
 	}
 
 	@Test
@@ -165,21 +167,21 @@ class ReactorFetchClientTests {
 		assertThat(outcome.attempts()).isEqualTo(1);
 		assertThat(outcome.duration()).isBetween(Duration.ofMillis(450), Duration.ofSeconds(5));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-			assertThat(this.upstream.connectionsOpened).hasValue(1);
-			assertThat(this.upstream.connectionsClosed).hasValue(1);
+			assertThat(this.upstream.connectionsOpened()).isEqualTo(1);
+			assertThat(this.upstream.connectionsClosed()).isEqualTo(1);
 		});
 	}
 
 	@Test
 	void cancellingFetchAllClosesEveryInFlightConnection() {
 		Disposable running = this.client.fetchAll(times(5, "/never"), NO_RETRY.withConcurrency(5)).subscribe();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.upstream.inFlight.get() == 5);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.upstream.inFlight() == 5);
 
 		running.dispose();
 
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-			assertThat(this.upstream.connectionsClosed).hasValue(5);
-			assertThat(this.upstream.inFlight).hasValue(0);
+			assertThat(this.upstream.connectionsClosed()).isEqualTo(5);
+			assertThat(this.upstream.inFlight()).isEqualTo(0);
 		});
 	}
 
@@ -251,7 +253,7 @@ class ReactorFetchClientTests {
 	@Test
 	void connectionRefusedIsAConnectionError() {
 		int closedPort;
-		try (TestUpstream gone = TestUpstream.start()) {
+		try (TestUpstream gone = new TestUpstream()) {
 			closedPort = gone.port();
 		}
 		FetchOutcome outcome = this.client
@@ -266,7 +268,9 @@ class ReactorFetchClientTests {
 	@Test
 	void circuitOpensAfterRepeatedFailuresFailsFastAndRecoversAfterTheWait() {
 		this.client.close();
+		SettableClock clock = SettableClock.startingAt2030();
 		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.clock(clock)
 			.slidingWindowSize(4)
 			.minimumNumberOfCalls(4)
 			.failureRateThreshold(50)
@@ -290,11 +294,10 @@ class ReactorFetchClientTests {
 		assertThat(breakers.circuitBreaker("127.0.0.1").getState()).isEqualTo(
 				io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
 
-		await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			FetchOutcome probe = this.client.fetch(FetchRequest.get(this.upstream.url("/ok")), sequential)
-				.block(Duration.ofSeconds(10));
-			assertThat(probe.kind()).isEqualTo(OutcomeKind.SUCCEEDED);
-		});
+		clock.advance(Duration.ofMillis(600));
+		FetchOutcome probe = this.client.fetch(FetchRequest.get(this.upstream.url("/ok")), sequential)
+			.block(Duration.ofSeconds(10));
+		assertThat(probe.kind()).isEqualTo(OutcomeKind.SUCCEEDED);
 		assertThat(breakers.circuitBreaker("127.0.0.1").getState()).isEqualTo(
 				io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
 	}
@@ -329,7 +332,7 @@ class ReactorFetchClientTests {
 		assertThat(outcomes.get(0).kind()).isEqualTo(OutcomeKind.HTTP_ERROR);
 		assertThat(outcomes.subList(1, 8)).allMatch(o -> o.kind() == OutcomeKind.CANCELLED);
 		assertThat(outcomes).extracting(FetchOutcome::index).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.upstream.inFlight).hasValue(0));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.upstream.inFlight()).isEqualTo(0));
 	}
 
 	@Test
@@ -352,9 +355,9 @@ class ReactorFetchClientTests {
 		assertThat(streamed.kind()).isEqualTo(OutcomeKind.BODY_TOO_LARGE);
 		assertThat(streamed.body()).isNull();
 		assertThat(streamed.bodySize()).isBetween(1024L * 1024, 2L * 1024 * 1024);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.upstream.connectionsClosed).hasValue(1));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.upstream.connectionsClosed()).isEqualTo(1));
 		// The upstream could not push its 50 MiB: the connection was dropped once the limit was passed.
-		assertThat(this.upstream.bytesSent.get()).isLessThan(20L * 1024 * 1024);
+		assertThat(this.upstream.bytesSent()).isLessThan(20L * 1024 * 1024);
 	}
 
 	@Test
@@ -365,7 +368,7 @@ class ReactorFetchClientTests {
 
 		assertThat(declared.kind()).isEqualTo(OutcomeKind.BODY_TOO_LARGE);
 		assertThat(declared.bodySize()).isEqualTo(50L * 1024 * 1024);
-		assertThat(this.upstream.bytesSent.get()).isLessThan(20L * 1024 * 1024);
+		assertThat(this.upstream.bytesSent()).isLessThan(20L * 1024 * 1024);
 	}
 
 	@Test
@@ -411,7 +414,7 @@ class ReactorFetchClientTests {
 			.isEqualTo("extract.t");
 		assertThatThrownBy(() -> FetchRequest.get(this.upstream.url("/html")).withExtract(Map.of("t", "div[")))
 			.isInstanceOf(InvalidFetchRequestException.class);
-		assertThat(this.upstream.connectionsOpened).hasValue(0);
+		assertThat(this.upstream.connectionsOpened()).isEqualTo(0);
 	}
 
 	@Test
@@ -467,13 +470,13 @@ class ReactorFetchClientTests {
 		List<FetchOutcome> outcomes = fetchAll(times(3000, "/sleep/2000"), NO_RETRY.withConcurrency(3000));
 
 		assertThat(outcomes).hasSize(3000).allMatch(FetchOutcome::succeeded);
-		assertThat(this.upstream.maxInFlight.get()).isGreaterThan(1000);
+		assertThat(this.upstream.maxInFlight()).isGreaterThan(1000);
 	}
 
 	@Test
 	void workStartsOnlyOnSubscription() {
 		Flux<FetchOutcome> outcomes = this.client.fetchAll(times(2, "/ok"), NO_RETRY);
-		assertThat(this.upstream.connectionsOpened).hasValue(0);
+		assertThat(this.upstream.connectionsOpened()).isEqualTo(0);
 
 		StepVerifier.create(outcomes).expectNextCount(2).expectComplete().verify(Duration.ofSeconds(10));
 	}

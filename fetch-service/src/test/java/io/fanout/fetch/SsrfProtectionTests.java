@@ -9,6 +9,7 @@ import java.util.List;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.fetch.ssrf.HostLookup;
+import io.fanout.test.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +27,11 @@ class SsrfProtectionTests {
 		.withTimeout(Duration.ofSeconds(5))
 		.withRedirects(true, 5);
 
-	private final TestUpstream allowed = TestUpstream.start();
+	private final TestUpstream allowed = new TestUpstream();
 
-	private final TestUpstream refused = TestUpstream.startOn("127.0.0.2");
+	private final TestUpstream refused = new TestUpstream("127.0.0.2");
 
-	private final TestUpstream refusedV6 = TestUpstream.startOn("::1");
+	private final TestUpstream refusedV6 = new TestUpstream("::1");
 
 	private final ReactorFetchClient client = ReactorFetchClient.builder()
 		.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
@@ -61,7 +62,7 @@ class SsrfProtectionTests {
 		FetchOutcome outcome = fetch(this.allowed.url("/ok"));
 
 		assertThat(outcome.kind()).isEqualTo(OutcomeKind.SUCCEEDED);
-		assertThat(this.allowed.connectionsOpened).hasValue(1);
+		assertThat(this.allowed.connectionsOpened()).isEqualTo(1);
 	}
 
 	@Test
@@ -119,8 +120,8 @@ class SsrfProtectionTests {
 		assertThat(outcome.error().kind()).isEqualTo(ErrorKind.ADDRESS_BLOCKED);
 		assertThat(outcome.attempts()).isLessThanOrEqualTo(1);
 		assertThat(outcome.error().message()).contains("refused");
-		assertThat(this.refused.connectionsOpened).hasValue(0);
-		assertThat(this.refusedV6.connectionsOpened).hasValue(0);
+		assertThat(this.refused.connectionsOpened()).isEqualTo(0);
+		assertThat(this.refusedV6.connectionsOpened()).isEqualTo(0);
 	}
 
 }

@@ -8,7 +8,7 @@ import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyLimits;
 import io.fanout.fetch.PolicyOverrides;
 import io.fanout.fetch.Violation;
-import io.fanout.scheduler.support.SettableClock;
+import io.fanout.test.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.fanout.test.TestUpstream;
 import org.awaitility.Awaitility;
 
 import org.springframework.beans.factory.annotation.Autowired;

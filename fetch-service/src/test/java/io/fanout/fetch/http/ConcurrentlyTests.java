@@ -40,10 +40,13 @@ class ConcurrentlyTests {
 
 	@Test
 	void emitsInCompletionOrder() {
-		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
-				(index) -> Mono.delay(Duration.ofMillis(300 - 100 * index)).thenReturn(index));
-
-		StepVerifier.create(values).expectNext(2, 1, 0).expectComplete().verify(TIMEOUT);
+		StepVerifier
+			.withVirtualTime(() -> Concurrently.run(IntStream.range(0, 3).iterator(), 3,
+					(index) -> Mono.delay(Duration.ofMillis(300 - 100 * index)).thenReturn(index)))
+			.thenAwait(Duration.ofMillis(300))
+			.expectNext(2, 1, 0)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -109,11 +112,14 @@ class ConcurrentlyTests {
 	@Test
 	void theFirstErrorEndsTheFluxAndCancelsTheOthers() {
 		AtomicInteger cancelledOthers = new AtomicInteger();
-		Flux<Integer> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
-				(index) -> (index == 1) ? Mono.delay(Duration.ofMillis(50)).then(Mono.error(new IllegalStateException("boom")))
-						: Mono.<Integer>never().doOnCancel(cancelledOthers::incrementAndGet));
-
-		StepVerifier.create(values).expectErrorMessage("boom").verify(TIMEOUT);
+		StepVerifier
+			.withVirtualTime(() -> Concurrently.run(IntStream.range(0, 3).iterator(), 3,
+					(index) -> (index == 1)
+							? Mono.delay(Duration.ofMillis(50)).then(Mono.<Integer>error(new IllegalStateException("boom")))
+							: Mono.<Integer>never().doOnCancel(cancelledOthers::incrementAndGet)))
+			.thenAwait(Duration.ofMillis(50))
+			.expectErrorMessage("boom")
+			.verify(TIMEOUT);
 
 		// The error reaches the subscriber first; the others are cancelled right after, on that thread.
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cancelledOthers).hasValue(2));

@@ -15,7 +15,7 @@ import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.support.TestNode;
-import io.fanout.scheduler.support.TestUpstream;
+import io.fanout.test.TestUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

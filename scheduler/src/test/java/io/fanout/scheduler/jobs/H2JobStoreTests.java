@@ -1,7 +1,7 @@
 package io.fanout.scheduler.jobs;
 
 import io.fanout.scheduler.r2dbc.Dialect;
-import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.test.TestDatabase;
 
 /**
  * The store contract on embedded H2.

@@ -1,8 +1,8 @@
 package io.fanout.scheduler.jobs;
 
 import io.fanout.scheduler.r2dbc.Dialect;
-import io.fanout.scheduler.support.RequiresPostgres;
-import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.test.RequiresPostgres;
+import io.fanout.test.TestDatabase;
 
 /**
  * The store contract on PostgreSQL, in a schema of its own. Skipped without a local PostgreSQL,

@@ -15,7 +15,7 @@ import io.fanout.scheduler.ScheduleTrigger;
 import io.fanout.scheduler.jobs.NewJob;
 import io.fanout.scheduler.schedules.NewSchedule;
 import io.fanout.scheduler.support.SchedulerFixture;
-import io.fanout.scheduler.support.TestIds;
+import io.fanout.test.TestIds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;

@@ -1,6 +1,6 @@
 package io.fanout.scheduler.schedules;
 
-import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.test.TestDatabase;
 
 /**
  * The schedule store contract on embedded H2.

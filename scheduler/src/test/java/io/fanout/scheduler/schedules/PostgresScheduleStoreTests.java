@@ -1,7 +1,7 @@
 package io.fanout.scheduler.schedules;
 
-import io.fanout.scheduler.support.RequiresPostgres;
-import io.fanout.scheduler.support.TestDatabase;
+import io.fanout.test.RequiresPostgres;
+import io.fanout.test.TestDatabase;
 
 /**
  * The schedule store contract on PostgreSQL, in a schema of its own. Skipped without a local

@@ -1,4 +1,4 @@
-package io.fanout.scheduler.support;
+package io.fanout.test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,13 +17,15 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private, migrated database for one test class: an in-memory H2 database, or a schema of its own
  * in the local PostgreSQL (127.0.0.1:5432, database {@code test}, user {@code postgres}), dropped on
- * {@link #close()}. Tests of several classes can thus share one PostgreSQL at the same time.
+ * {@link #close()}. Tests of several classes can thus share one PostgreSQL at the same time. The
+ * migrations are the Flyway ones on the class path ({@code db/migration}, the scheduler's).
  * <p>
  * Without a reachable PostgreSQL, PostgreSQL tests are skipped, unless
  * {@code FANOUT_REQUIRE_POSTGRES=true} (as in CI), where they fail.
@@ -42,11 +44,11 @@ public final class TestDatabase implements AutoCloseable {
 
 	private final String password;
 
-	private final String schema;
+	private final @Nullable String schema;
 
-	private ConnectionPool pool;
+	private @Nullable ConnectionPool pool;
 
-	private TestDatabase(String r2dbcUrl, String jdbcUrl, String user, String password, String schema) {
+	private TestDatabase(String r2dbcUrl, String jdbcUrl, String user, String password, @Nullable String schema) {
 		this.r2dbcUrl = r2dbcUrl;
 		this.jdbcUrl = jdbcUrl;
 		this.user = user;

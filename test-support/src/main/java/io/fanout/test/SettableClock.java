@@ -1,4 +1,4 @@
-package io.fanout.scheduler.support;
+package io.fanout.test;
 
 import java.time.Clock;
 import java.time.Duration;

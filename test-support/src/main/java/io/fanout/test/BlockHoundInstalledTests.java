@@ -1,4 +1,4 @@
-package io.fanout.api;
+package io.fanout.test;
 
 import java.time.Duration;
 
@@ -8,8 +8,11 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Proves the suite runs under BlockHound, so a blocking call on a non-blocking thread fails a test. */
-class BlockHoundInstalledTests {
+/**
+ * Proves a module's tests run under BlockHound, so a blocking call on a non-blocking thread fails a
+ * test. One copy for all modules: each one's surefire runs it from this jar.
+ */
+public class BlockHoundInstalledTests {
 
 	@Test
 	void blockingOnANonBlockingThreadFails() {
