@@ -1,7 +1,7 @@
 package io.fanout.scheduler.jobs;
 
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.r2dbc.Dialect;
-import io.fanout.test.TestDatabase;
 
 /**
  * The store contract on embedded H2.
@@ -9,8 +9,8 @@ import io.fanout.test.TestDatabase;
 class H2JobStoreTests extends JobStoreContractTests {
 
 	@Override
-	TestDatabase createDatabase() {
-		return TestDatabase.h2();
+	SchedulerFixture createFixture() {
+		return SchedulerFixture.h2();
 	}
 
 	@Override

@@ -30,13 +30,13 @@ import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.Dialect;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.test.TestDatabase;
 import io.fanout.test.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -57,6 +57,9 @@ abstract class JobStoreContractTests {
 
 	final Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
 
+	@RegisterExtension
+	final SchedulerFixture fixture = createFixture();
+
 	TestDatabase database;
 
 	Database db;
@@ -65,31 +68,16 @@ abstract class JobStoreContractTests {
 
 	R2dbcJobQueue queue;
 
-	abstract TestDatabase createDatabase();
+	abstract SchedulerFixture createFixture();
 
 	abstract Dialect expectedDialect();
 
 	@BeforeAll
-	void createStore() {
-		this.database = createDatabase();
-		this.db = new Database(this.database.connectionFactory());
-		this.jobs = new R2dbcJobRepository(this.db);
-		this.queue = new R2dbcJobQueue(this.db);
-	}
-
-	@AfterAll
-	void closeStore() {
-		if (this.db != null) {
-			this.db.close();
-		}
-		if (this.database != null) {
-			this.database.close();
-		}
-	}
-
-	@BeforeEach
-	void emptyTables() {
-		this.database.execute("DELETE FROM jobs");
+	void useTheFixture() {
+		this.database = this.fixture.database();
+		this.db = this.fixture.db();
+		this.jobs = this.fixture.jobs();
+		this.queue = this.fixture.queue();
 	}
 
 	@Test

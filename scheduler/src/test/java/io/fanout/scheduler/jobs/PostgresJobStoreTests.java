@@ -1,8 +1,8 @@
 package io.fanout.scheduler.jobs;
 
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.r2dbc.Dialect;
 import io.fanout.test.RequiresPostgres;
-import io.fanout.test.TestDatabase;
 
 /**
  * The store contract on PostgreSQL, in a schema of its own. Skipped without a local PostgreSQL,
@@ -12,8 +12,8 @@ import io.fanout.test.TestDatabase;
 class PostgresJobStoreTests extends JobStoreContractTests {
 
 	@Override
-	TestDatabase createDatabase() {
-		return TestDatabase.postgres();
+	SchedulerFixture createFixture() {
+		return SchedulerFixture.postgres();
 	}
 
 	@Override

@@ -1,6 +1,6 @@
 package io.fanout.scheduler.schedules;
 
-import io.fanout.test.TestDatabase;
+import io.fanout.scheduler.support.SchedulerFixture;
 
 /**
  * The schedule store contract on embedded H2.
@@ -8,8 +8,8 @@ import io.fanout.test.TestDatabase;
 class H2ScheduleStoreTests extends ScheduleStoreContractTests {
 
 	@Override
-	TestDatabase createDatabase() {
-		return TestDatabase.h2();
+	SchedulerFixture createFixture() {
+		return SchedulerFixture.h2();
 	}
 
 }

@@ -1,7 +1,7 @@
 package io.fanout.scheduler.schedules;
 
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.test.RequiresPostgres;
-import io.fanout.test.TestDatabase;
 
 /**
  * The schedule store contract on PostgreSQL, in a schema of its own. Skipped without a local
@@ -11,8 +11,8 @@ import io.fanout.test.TestDatabase;
 class PostgresScheduleStoreTests extends ScheduleStoreContractTests {
 
 	@Override
-	TestDatabase createDatabase() {
-		return TestDatabase.postgres();
+	SchedulerFixture createFixture() {
+		return SchedulerFixture.postgres();
 	}
 
 }

@@ -24,13 +24,13 @@ import io.fanout.scheduler.jobs.QueueLimit;
 import io.fanout.scheduler.jobs.R2dbcJobQueue;
 import io.fanout.scheduler.jobs.R2dbcJobRepository;
 import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.test.TestDatabase;
 import io.fanout.test.TestIds;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -51,6 +51,9 @@ abstract class ScheduleStoreContractTests {
 
 	final Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
 
+	@RegisterExtension
+	final SchedulerFixture fixture = createFixture();
+
 	TestDatabase database;
 
 	Database db;
@@ -66,35 +69,19 @@ abstract class ScheduleStoreContractTests {
 	/** Fires into a queue that has no room. */
 	ScheduleFiring fullQueueFiring;
 
-	abstract TestDatabase createDatabase();
+	abstract SchedulerFixture createFixture();
 
 	@BeforeAll
-	void createStore() {
-		this.database = createDatabase();
-		this.db = new Database(this.database.connectionFactory());
-		this.jobs = new R2dbcJobRepository(this.db);
-		this.queue = new R2dbcJobQueue(this.db);
-		this.store = new R2dbcScheduleStore(this.db);
+	void useTheFixture() {
+		this.database = this.fixture.database();
+		this.db = this.fixture.db();
+		this.jobs = this.fixture.jobs();
+		this.queue = this.fixture.queue();
+		this.store = this.fixture.schedules();
 		this.firing = new ScheduleFiring(this.db, this.store, this.jobs,
 				new QueueLimit(this.jobs, MAX_QUEUED, Duration.ofSeconds(5)));
 		this.fullQueueFiring = new ScheduleFiring(this.db, this.store, this.jobs,
 				new QueueLimit(this.jobs, 0, Duration.ofSeconds(5)));
-	}
-
-	@AfterAll
-	void closeStore() {
-		if (this.db != null) {
-			this.db.close();
-		}
-		if (this.database != null) {
-			this.database.close();
-		}
-	}
-
-	@BeforeEach
-	void emptyTables() {
-		this.database.execute("DELETE FROM schedules");
-		this.database.execute("DELETE FROM jobs");
 	}
 
 	// Definitions
