@@ -32,11 +32,14 @@ public enum ErrorKind {
 	/** A bulkhead refused the call. */
 	BULKHEAD_FULL,
 
-	/** The address or scheme is blocked by the SSRF rules. */
+	/** The destination is not allowed: the SSRF rules refused its address or scheme, or a redirect downgraded to http. */
 	ADDRESS_BLOCKED,
 
 	/** The body went over the size limit. */
 	BODY_TOO_LARGE,
+
+	/** Extraction rules took longer than their budget, or the body was larger than extraction reads. */
+	EXTRACTION,
 
 	/** The fetch was cancelled. */
 	CANCELLED,

@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
  * Work starts on subscription. Cancelling the subscription aborts every in-flight request: its
  * connection is closed, so the upstream sees the request go. Individual failures never end the
  * stream with an error; they are outcomes. The stream errors only for a request or policy that
- * cannot run at all ({@link InvalidFetchRequestException}), before anything is sent.
+ * cannot run at all ({@link InvalidFetchRequestException}), before anything is sent, or when
+ * {@code include} itself throws.
  */
 public interface FetchClient {
 
@@ -21,14 +22,15 @@ public interface FetchClient {
 	 * completion order. Indexes are positions in {@code requests}.
 	 */
 	default Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy) {
-		return fetchAll(requests, policy, index -> true);
+		return fetchAll(requests, policy, index -> true, FetchScope.SHARED);
 	}
 
 	/**
 	 * Fetches the requests whose index passes {@code include} (to resume a batch, say), keeping
-	 * their original indexes.
+	 * their original indexes, on behalf of {@code scope}.
 	 */
-	Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy, IntPredicate include);
+	Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy, IntPredicate include,
+			FetchScope scope);
 
 	/** Fetches one request; its outcome has index 0. */
 	default Mono<FetchOutcome> fetch(FetchRequest request, FetchPolicy policy) {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param maxBodySize most bytes of a response body that are read
  * @param followRedirects whether 3xx responses with a {@code Location} are followed
  * @param maxRedirects most redirect hops followed
+ * @param allowRedirectToHttp whether a redirect from {@code https} to plain {@code http} is followed
+ * (it sends the rest of the exchange, and whatever the first hop carried, in clear text)
  */
 public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, boolean failFast, long maxBodySize,
-		boolean followRedirects, int maxRedirects) {
+		boolean followRedirects, int maxRedirects, boolean allowRedirectToHttp) {
 
 	/** Most redirect hops a policy may follow. */
 	public static final int MAX_REDIRECTS = 5;
@@ -26,7 +28,8 @@ public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, 
 
 	/** Sensible defaults: concurrency 10, 10 s timeout, 3 attempts, 1 MiB bodies, no redirects. */
 	public static final FetchPolicy DEFAULT = new FetchPolicy(10, Duration.ofSeconds(10),
-			RetryPolicy.of(3, Duration.ofMillis(200), Duration.ofSeconds(5)), false, 1024 * 1024, false, MAX_REDIRECTS);
+			RetryPolicy.of(3, Duration.ofMillis(200), Duration.ofSeconds(5)), false, 1024 * 1024, false, MAX_REDIRECTS,
+			false);
 
 	public FetchPolicy {
 		List<Violation> violations = new ArrayList<>();
@@ -61,7 +64,9 @@ public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, 
 		}
 		boolean failFast = (overrides.failFast() != null) ? overrides.failFast() : this.failFast;
 		boolean follow = (overrides.followRedirects() != null) ? overrides.followRedirects() : this.followRedirects;
-		return new FetchPolicy(concurrency, timeout, retry, failFast, maxBodySize, follow, this.maxRedirects);
+		boolean toHttp = (overrides.allowRedirectToHttp() != null) ? overrides.allowRedirectToHttp()
+				: this.allowRedirectToHttp;
+		return new FetchPolicy(concurrency, timeout, retry, failFast, maxBodySize, follow, this.maxRedirects, toHttp);
 	}
 
 	private static void check(int concurrency, Duration timeout, long maxBodySize, int maxRedirects,
@@ -82,32 +87,37 @@ public record FetchPolicy(int concurrency, Duration timeout, RetryPolicy retry, 
 
 	public FetchPolicy withConcurrency(int concurrency) {
 		return new FetchPolicy(concurrency, this.timeout, this.retry, this.failFast, this.maxBodySize,
-				this.followRedirects, this.maxRedirects);
+				this.followRedirects, this.maxRedirects, this.allowRedirectToHttp);
 	}
 
 	public FetchPolicy withTimeout(Duration timeout) {
 		return new FetchPolicy(this.concurrency, timeout, this.retry, this.failFast, this.maxBodySize,
-				this.followRedirects, this.maxRedirects);
+				this.followRedirects, this.maxRedirects, this.allowRedirectToHttp);
 	}
 
 	public FetchPolicy withRetry(RetryPolicy retry) {
 		return new FetchPolicy(this.concurrency, this.timeout, retry, this.failFast, this.maxBodySize,
-				this.followRedirects, this.maxRedirects);
+				this.followRedirects, this.maxRedirects, this.allowRedirectToHttp);
 	}
 
 	public FetchPolicy withFailFast(boolean failFast) {
 		return new FetchPolicy(this.concurrency, this.timeout, this.retry, failFast, this.maxBodySize,
-				this.followRedirects, this.maxRedirects);
+				this.followRedirects, this.maxRedirects, this.allowRedirectToHttp);
 	}
 
 	public FetchPolicy withMaxBodySize(long maxBodySize) {
 		return new FetchPolicy(this.concurrency, this.timeout, this.retry, this.failFast, maxBodySize,
-				this.followRedirects, this.maxRedirects);
+				this.followRedirects, this.maxRedirects, this.allowRedirectToHttp);
 	}
 
 	public FetchPolicy withRedirects(boolean follow, int maxRedirects) {
 		return new FetchPolicy(this.concurrency, this.timeout, this.retry, this.failFast, this.maxBodySize, follow,
-				maxRedirects);
+				maxRedirects, this.allowRedirectToHttp);
+	}
+
+	public FetchPolicy withRedirectToHttp(boolean allow) {
+		return new FetchPolicy(this.concurrency, this.timeout, this.retry, this.failFast, this.maxBodySize,
+				this.followRedirects, this.maxRedirects, allow);
 	}
 
 }

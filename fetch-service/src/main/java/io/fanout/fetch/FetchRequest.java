@@ -99,12 +99,28 @@ public record FetchRequest(URI url, String method, Map<String, String> headers, 
 			if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
 				throw new InvalidFetchRequestException("headers." + name, "header " + name + " is set by Fanout");
 			}
-			if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-				throw new InvalidFetchRequestException("headers." + name, "header value must be one line of text");
+			if (value == null || !isFieldValue(value)) {
+				throw new InvalidFetchRequestException("headers." + name,
+						"header value must be one line of visible characters, spaces and tabs (RFC 9110 field-value)");
 			}
 			copy.put(name, value);
 		});
 		return Collections.unmodifiableMap(copy);
+	}
+
+	/**
+	 * RFC 9110's field-value: visible ASCII, space, horizontal tab and obs-text (0x80 to 0xFF); no
+	 * other control character, and nothing a header cannot carry as ISO-8859-1.
+	 */
+	static boolean isFieldValue(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			boolean allowed = c == '\t' || (c >= 0x20 && c != 0x7F && c <= 0xFF);
+			if (!allowed) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static Map<String, String> copyRules(@Nullable Map<String, String> rules) {

@@ -20,7 +20,7 @@ public enum OutcomeKind {
 	/** The upstream host's circuit breaker is open; nothing was sent. */
 	CIRCUIT_OPEN,
 
-	/** A bulkhead (per host or process-wide) stayed full for the whole time budget; nothing was sent. */
+	/** Admission (the host's or the process's limit) found no room within the timeout; nothing was sent. */
 	REJECTED,
 
 	/** The target address is not allowed (SSRF protection); no connection was opened. */
@@ -28,6 +28,12 @@ public enum OutcomeKind {
 
 	/** The response body exceeded the size limit; the connection was dropped. */
 	BODY_TOO_LARGE,
+
+	/**
+	 * A successful response whose extraction rules could not be applied within the budget (time,
+	 * or the body's size); its status and body are kept, its extracted values are null.
+	 */
+	EXTRACTION_FAILED,
 
 	/** The request was cancelled before it finished (job cancelled, fail-fast, deadline). */
 	CANCELLED;

@@ -15,12 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param failFast whether the first failure cancels the rest
  * @param followRedirects whether 3xx responses with a {@code Location} are followed
  * @param maxBodySize most bytes of a response body read
+ * @param allowRedirectToHttp whether a redirect from {@code https} to {@code http} is followed
  */
 public record PolicyOverrides(@Nullable Integer concurrency, @Nullable Duration timeout, @Nullable Retry retry,
-		@Nullable Boolean failFast, @Nullable Boolean followRedirects, @Nullable Long maxBodySize) {
+		@Nullable Boolean failFast, @Nullable Boolean followRedirects, @Nullable Long maxBodySize,
+		@Nullable Boolean allowRedirectToHttp) {
 
 	/** Nothing given: the defaults as they are. */
-	public static final PolicyOverrides NONE = new PolicyOverrides(null, null, null, null, null, null);
+	public static final PolicyOverrides NONE = new PolicyOverrides(null, null, null, null, null, null, null);
 
 	/**
 	 * The retry settings a submission gives.

@@ -16,7 +16,7 @@ class FetchPolicyTests {
 	void whatASubmissionLeavesOutComesFromTheDefaults() {
 		assertThat(FetchPolicy.DEFAULT.apply(PolicyOverrides.NONE, LIMITS)).isEqualTo(FetchPolicy.DEFAULT);
 		FetchPolicy merged = FetchPolicy.DEFAULT.apply(new PolicyOverrides(3, Duration.ofSeconds(2),
-				new PolicyOverrides.Retry(5, null, null), true, true, 2048L), LIMITS);
+				new PolicyOverrides.Retry(5, null, null), true, true, 2048L, null), LIMITS);
 		assertThat(merged.concurrency()).isEqualTo(3);
 		assertThat(merged.timeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(merged.retry().maxAttempts()).isEqualTo(5);
@@ -44,7 +44,7 @@ class FetchPolicyTests {
 	void everyInvalidSettingIsNamedInOneRefusal() {
 		InvalidFetchRequestException refused = catchThrowableOfType(InvalidFetchRequestException.class,
 				() -> FetchPolicy.DEFAULT.apply(new PolicyOverrides(0, Duration.ZERO,
-						new PolicyOverrides.Retry(11, Duration.ofSeconds(-1), null), null, null, 99_999_999_999L), LIMITS));
+						new PolicyOverrides.Retry(11, Duration.ofSeconds(-1), null), null, null, 99_999_999_999L, null), LIMITS));
 		assertThat(refused.violations()).extracting(Violation::field)
 			.containsExactly("retry.maxAttempts", "retry.initialBackoff", "maxBodySize", "concurrency", "timeout");
 		assertThat(refused.violations().get(2).message()).isEqualTo("maxBodySize must be between 0 and 10485760 bytes");
@@ -52,7 +52,7 @@ class FetchPolicyTests {
 	}
 
 	private static PolicyOverrides overridesWithRetry(PolicyOverrides.Retry retry) {
-		return new PolicyOverrides(null, null, retry, null, null, null);
+		return new PolicyOverrides(null, null, retry, null, null, null, null);
 	}
 
 }

@@ -62,6 +62,10 @@ class ReactorFetchClientTests {
 		return outcomes;
 	}
 
+	private io.github.resilience4j.circuitbreaker.CircuitBreaker.State breakerState() {
+		return this.client.breaker(FetchScope.SHARED, "127.0.0.1").orElseThrow().getState();
+	}
+
 	private List<FetchRequest> times(int count, String path) {
 		return IntStream.range(0, count).mapToObj(i -> FetchRequest.get(this.upstream.url(path))).toList();
 	}
@@ -291,14 +295,14 @@ class ReactorFetchClientTests {
 		assertThat(open.kind()).isEqualTo(OutcomeKind.CIRCUIT_OPEN);
 		assertThat(open.attempts()).isZero();
 		assertThat(this.upstream.hits("/ok")).isZero();
-		assertThat(breakers.circuitBreaker("127.0.0.1").getState()).isEqualTo(
+		assertThat(breakerState()).isEqualTo(
 				io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
 
 		clock.advance(Duration.ofMillis(600));
 		FetchOutcome probe = this.client.fetch(FetchRequest.get(this.upstream.url("/ok")), sequential)
 			.block(Duration.ofSeconds(10));
 		assertThat(probe.kind()).isEqualTo(OutcomeKind.SUCCEEDED);
-		assertThat(breakers.circuitBreaker("127.0.0.1").getState()).isEqualTo(
+		assertThat(breakerState()).isEqualTo(
 				io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
 	}
 
@@ -314,7 +318,7 @@ class ReactorFetchClientTests {
 
 		fetchAll(times(2, "/never"), NO_RETRY.withConcurrency(2).withTimeout(Duration.ofMillis(300)));
 
-		assertThat(breakers.circuitBreaker("127.0.0.1").getState()).isEqualTo(
+		assertThat(breakerState()).isEqualTo(
 				io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
 	}
 
@@ -337,7 +341,7 @@ class ReactorFetchClientTests {
 
 	@Test
 	void resumptionFetchesOnlyIncludedIndexesAndKeepsThem() {
-		List<FetchOutcome> outcomes = this.client.fetchAll(times(5, "/ok"), NO_RETRY, index -> index % 2 == 1)
+		List<FetchOutcome> outcomes = this.client.fetchAll(times(5, "/ok"), NO_RETRY, index -> index % 2 == 1, FetchScope.SHARED)
 			.collectList()
 			.block(Duration.ofSeconds(10));
 

@@ -12,6 +12,10 @@ import io.fanout.fetch.ssrf.HostLookup;
 import io.fanout.test.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SSRF protection end to end. Only loopback addresses are ever used: 127.0.0.1 is allowed, and
  * the servers on 127.0.0.2 and ::1 stand in for every refused range. They must see no connection.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SsrfProtectionTests {
 
 	private static final String BLOCKED_NAME = "blocked.fanout.test";
@@ -74,6 +79,15 @@ class SsrfProtectionTests {
 	}
 
 	@Test
+	void tenantsSeeAGenericRefusalWhileTheLogNamesTheResolvedAddress(CapturedOutput log) {
+		FetchOutcome outcome = fetch("http://" + BLOCKED_NAME + ":" + this.refused.port() + "/ok");
+
+		assertBlocked(outcome);
+		assertThat(outcome.error().message()).doesNotContain("127.0.0.2").doesNotContain(BLOCKED_NAME);
+		assertThat(log.getOut()).contains("refused by the SSRF rules").contains("127.0.0.2");
+	}
+
+	@Test
 	void ipv6LoopbackIsBlocked() {
 		assertBlocked(fetch("http://[::1]:" + this.refusedV6.port() + "/ok"));
 	}
@@ -119,7 +133,8 @@ class SsrfProtectionTests {
 		assertThat(outcome.kind()).isEqualTo(OutcomeKind.BLOCKED);
 		assertThat(outcome.error().kind()).isEqualTo(ErrorKind.ADDRESS_BLOCKED);
 		assertThat(outcome.attempts()).isLessThanOrEqualTo(1);
-		assertThat(outcome.error().message()).contains("refused");
+		// Tenants learn that the destination is refused, not what it resolved to.
+		assertThat(outcome.error().message()).endsWith("destination not allowed").doesNotContain("127.0.0.2");
 		assertThat(this.refused.connectionsOpened()).isEqualTo(0);
 		assertThat(this.refusedV6.connectionsOpened()).isEqualTo(0);
 	}

@@ -64,13 +64,27 @@ public final class JobSpecFactory {
 	}
 
 	/**
-	 * Checks what a spec built anywhere must respect on this server: the number of its requests.
-	 * @throws InvalidJobSpecException if it has too many
+	 * Checks what a spec built anywhere must respect on this server: the number of its requests, the
+	 * body size it may read, and its extraction rules.
+	 * @throws InvalidJobSpecException naming what is over a limit
 	 */
 	public void check(JobSpec spec) {
 		Violation tooMany = requestCount(spec.requests().size());
 		if (tooMany != null) {
 			throw new InvalidJobSpecException(List.of(tooMany));
+		}
+		List<Violation> violations = new ArrayList<>();
+		if (spec.policy().maxBodySize() > this.limits.maxBodySize()) {
+			violations.add(new Violation("maxBodySize",
+					"maxBodySize must be between 0 and " + this.limits.maxBodySize() + " bytes"));
+		}
+		for (int i = 0; i < spec.requests().size() && violations.size() < MAX_VIOLATIONS; i++) {
+			String path = InvalidJobSpecException.requestPath(i);
+			this.limits.checkRules(spec.requests().get(i).extract())
+				.forEach((violation) -> violations.add(violation.under(path)));
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidJobSpecException(violations);
 		}
 	}
 
@@ -91,12 +105,14 @@ public final class JobSpecFactory {
 				violations.add(new Violation(InvalidJobSpecException.requestPath(i), "must not be null"));
 				continue;
 			}
+			String path = InvalidJobSpecException.requestPath(i);
 			try {
-				requests.add(new FetchRequest(FetchRequest.parseUrl(draft.url()), draft.method(), draft.headers(),
-						draft.body(), draft.extract()));
+				FetchRequest request = new FetchRequest(FetchRequest.parseUrl(draft.url()), draft.method(),
+						draft.headers(), draft.body(), draft.extract());
+				this.limits.checkRules(request.extract()).forEach((violation) -> violations.add(violation.under(path)));
+				requests.add(request);
 			}
 			catch (InvalidFetchRequestException ex) {
-				String path = InvalidJobSpecException.requestPath(i);
 				ex.violations().forEach((violation) -> violations.add(violation.under(path)));
 			}
 		}

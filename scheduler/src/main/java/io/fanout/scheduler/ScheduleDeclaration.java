@@ -59,11 +59,12 @@ public record ScheduleDeclaration(@Nullable String owner, @Nullable Trigger trig
 	 * @param failFast whether the first failure cancels the rest
 	 * @param followRedirects whether redirects are followed
 	 * @param maxBodySize most bytes of a response body read
+	 * @param allowRedirectToHttp whether a redirect from https to plain http is followed
 	 */
 	public record Template(@Nullable String name, @DefaultValue Map<String, String> labels, int priority,
 			@DefaultValue List<Request> requests, @Nullable Integer concurrency, @Nullable Duration timeout,
 			@Nullable Duration deadline, @Nullable Retry retry, boolean failFast, boolean followRedirects,
-			@Nullable DataSize maxBodySize) {
+			@Nullable DataSize maxBodySize, boolean allowRedirectToHttp) {
 
 		JobDraft toDraft() {
 			Retry again = this.retry;
@@ -71,7 +72,7 @@ public record ScheduleDeclaration(@Nullable String owner, @Nullable Trigger trig
 					(again != null) ? new PolicyOverrides.Retry(again.maxAttempts(), again.initialBackoff(),
 							again.maxBackoff()) : null,
 					this.failFast, this.followRedirects,
-					(this.maxBodySize != null) ? this.maxBodySize.toBytes() : null);
+					(this.maxBodySize != null) ? this.maxBodySize.toBytes() : null, this.allowRedirectToHttp);
 			return new JobDraft(this.name, this.labels, this.priority,
 					this.requests.stream()
 						.map((request) -> new JobDraft.Request(request.url(), request.method(), request.headers(),

@@ -35,7 +35,7 @@ class JobSpecFactoryTests {
 	void everyInvalidPartIsNamedByItsPathInOrder() {
 		JobDraft draft = new JobDraft("x".repeat(201), Map.of("no spaces", "v"), 5000,
 				List.of(request("ftp://example.com/"), request("http://example.com/ok"), request(null)),
-				new PolicyOverrides(0, null, new PolicyOverrides.Retry(11, null, null), null, null, 2_000_000L),
+				new PolicyOverrides(0, null, new PolicyOverrides.Retry(11, null, null), null, null, 2_000_000L, null),
 				Duration.ZERO);
 		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
 				() -> this.factory.create(draft));

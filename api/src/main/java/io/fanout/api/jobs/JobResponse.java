@@ -76,7 +76,7 @@ public record JobResponse(
 			@Schema(description = "Requests per outcome; every outcome kind is present.",
 					example = "{\"SUCCEEDED\": 2, \"HTTP_ERROR\": 0, \"TIMED_OUT\": 0, \"CONNECTION_ERROR\": 0, "
 							+ "\"CIRCUIT_OPEN\": 0, \"REJECTED\": 0, \"BLOCKED\": 0, \"BODY_TOO_LARGE\": 0, "
-							+ "\"CANCELLED\": 0}") Map<OutcomeKind, Integer> counts) {
+							+ "\"EXTRACTION_FAILED\": 0, \"CANCELLED\": 0}") Map<OutcomeKind, Integer> counts) {
 
 		static Progress of(Job job) {
 			return new Progress(job.progress().total(), job.progress().done(), job.progress().pending(),

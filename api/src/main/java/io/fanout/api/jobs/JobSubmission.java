@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param retry when failed requests are tried again
  * @param failFast whether the first failure cancels the rest
  * @param followRedirects whether 3xx responses are followed
+ * @param allowRedirectToHttp whether a redirect from https to plain http is followed
  * @param maxBodySize most bytes of a response body read
  * @param priority higher runs first
  * @param labels labels to filter jobs by
@@ -42,6 +43,9 @@ public record JobSubmission(
 				+ "(like `asyncio.gather` without `return_exceptions`).", example = "false") @Nullable Boolean failFast,
 		@Schema(description = "Whether 3xx responses with a Location are followed (at most 5 hops).",
 				example = "false") @Nullable Boolean followRedirects,
+		@Schema(description = "Whether a redirect from `https` to plain `http` is followed; refused by default, "
+				+ "since the rest of the exchange would travel in clear text.",
+				example = "false") @Nullable Boolean allowRedirectToHttp,
 		@Schema(description = "Most bytes of a response body read, default 1 MiB, at most "
 				+ "`fanout.fetch.max-body-size` (10 MB by default).", example = "1048576",
 				minimum = "0") @Nullable Long maxBodySize,

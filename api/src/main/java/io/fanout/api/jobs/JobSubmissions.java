@@ -39,7 +39,8 @@ public class JobSubmissions {
 		PolicyOverrides policy = new PolicyOverrides(submission.concurrency(), submission.timeout(),
 				(retry != null) ? new PolicyOverrides.Retry(retry.maxAttempts(), retry.initialBackoff(),
 						retry.maxBackoff()) : null,
-				submission.failFast(), submission.followRedirects(), submission.maxBodySize());
+				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
+				submission.allowRedirectToHttp());
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
 				requests(submission.requests()), policy, submission.deadline());
 	}

@@ -48,7 +48,8 @@ class JobsIntegrationTests extends FanoutIntegrationTest {
 		assertThat(done).containsEntry("name", "three").containsKeys("startedAt", "finishedAt");
 		assertThat(done.get("progress")).isEqualTo(Map.of("total", 3, "done", 3, "pending", 0, "counts",
 				Map.of("SUCCEEDED", 3, "HTTP_ERROR", 0, "TIMED_OUT", 0, "CONNECTION_ERROR", 0, "CIRCUIT_OPEN", 0,
-						"REJECTED", 0, "BLOCKED", 0, "BODY_TOO_LARGE", 0, "CANCELLED", 0)));
+						"REJECTED", 0, "BLOCKED", 0, "BODY_TOO_LARGE", 0, "EXTRACTION_FAILED", 0,
+						"CANCELLED", 0)));
 		List<Map<String, Object>> results = resultItems("/api/v1/jobs/" + job.get("id") + "/results");
 		assertThat(results).extracting((result) -> result.get("index")).containsExactly(0, 1, 2);
 		assertThat(results).allSatisfy((result) -> {

@@ -1,24 +1,27 @@
 package io.fanout.fetch.admission;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A counting semaphore whose waiters queue in arrival order and never hold a thread: a caller that
- * finds no room leaves a callback behind, run later by whichever thread frees a permit. The
- * critical sections only move a counter and queue entries; callbacks run outside them. For a waiter,
- * exactly one of two things happens: {@link #leave} takes it out, or its callback runs.
+ * A weighted semaphore whose waiters queue in arrival order and never hold a thread: a caller that
+ * finds no room leaves a callback behind, run later by whichever thread gives room back. The
+ * critical sections only move a counter and queue entries; callbacks run outside them. For a
+ * waiter, exactly one of two things happens: {@link #leave} takes it out, or its callback runs. The
+ * first waiter is served first even when a later, lighter one would fit: nobody starves.
  */
 final class Gate {
 
-	private final int limit;
+	private final long limit;
 
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
-	private int used;
+	private long used;
 
-	Gate(int limit) {
+	Gate(long limit) {
 		if (limit < 1) {
 			throw new IllegalArgumentException("a gate needs room for at least one, not " + limit);
 		}
@@ -26,52 +29,67 @@ final class Gate {
 	}
 
 	/**
-	 * Takes a permit now and runs {@code granted}, or queues {@code granted} behind the waiters
-	 * already there, to run when a permit passes to it.
-	 * @return the queue entry to {@link #leave} on cancellation, or null if the permit was taken now
-	 * (then {@code granted} has run)
+	 * Takes {@code weight} now, or queues behind the waiters already there; {@code granted} runs when
+	 * the weight passes to it. A weight above the limit is taken as the whole limit.
+	 * @return null if the weight was taken now ({@code granted} does not run), else the queue entry to
+	 * {@link #leave} on cancellation
 	 */
-	@Nullable Waiter enter(Runnable granted) {
+	@Nullable Waiter enter(long weight, Runnable granted) {
+		long taken = Math.min(weight, this.limit);
 		synchronized (this) {
-			if (this.waiters.isEmpty() && this.used < this.limit) {
-				this.used++;
+			if (this.waiters.isEmpty() && this.used + taken <= this.limit) {
+				this.used += taken;
+				return null;
 			}
-			else {
-				Waiter waiter = new Waiter(granted);
-				this.waiters.addLast(waiter);
-				return waiter;
-			}
+			Waiter waiter = new Waiter(taken, granted);
+			this.waiters.addLast(waiter);
+			return waiter;
 		}
-		granted.run();
-		return null;
 	}
 
 	/**
 	 * Takes {@code waiter} out of the queue, if it is still waiting.
-	 * @return whether it was still waiting (false: it was granted meanwhile and holds a permit)
+	 * @return whether it was still waiting (false: it was granted meanwhile and holds its weight)
 	 */
 	boolean leave(Waiter waiter) {
+		List<Waiter> granted;
 		synchronized (this) {
-			return this.waiters.remove(waiter);
-		}
-	}
-
-	/** Gives a permit back: to the first waiter, if there is one. */
-	void release() {
-		Waiter next;
-		synchronized (this) {
-			next = this.waiters.pollFirst();
-			if (next == null) {
-				this.used--;
-				return;
+			if (!this.waiters.remove(waiter)) {
+				return false;
 			}
+			// A heavy waiter leaving may let lighter ones behind it through.
+			granted = grantHeads();
 		}
-		// The permit passes straight to the next waiter; used stays as it is.
-		next.granted().run();
+		granted.forEach((next) -> next.granted().run());
+		return true;
 	}
 
-	/** Permits held now. */
-	synchronized int used() {
+	/** Gives {@code weight} back, to the waiters first in line that now fit. */
+	void release(long weight) {
+		List<Waiter> granted;
+		synchronized (this) {
+			this.used -= Math.min(weight, this.limit);
+			granted = grantHeads();
+		}
+		granted.forEach((next) -> next.granted().run());
+	}
+
+	private List<Waiter> grantHeads() {
+		List<Waiter> granted = List.of();
+		for (Waiter head = this.waiters.peekFirst(); head != null
+				&& this.used + head.weight <= this.limit; head = this.waiters.peekFirst()) {
+			this.waiters.pollFirst();
+			this.used += head.weight;
+			if (granted.isEmpty()) {
+				granted = new ArrayList<>(2);
+			}
+			granted.add(head);
+		}
+		return granted;
+	}
+
+	/** Weight held now. */
+	synchronized long used() {
 		return this.used;
 	}
 
@@ -80,16 +98,24 @@ final class Gate {
 		return this.waiters.size();
 	}
 
-	int limit() {
+	/** Whether nothing is held and nobody waits: the gate can be dropped and made again. */
+	synchronized boolean isIdle() {
+		return this.used == 0 && this.waiters.isEmpty();
+	}
+
+	long limit() {
 		return this.limit;
 	}
 
 	/** One caller in the queue; identity matters, not value. */
 	static final class Waiter {
 
+		private final long weight;
+
 		private final Runnable granted;
 
-		Waiter(Runnable granted) {
+		Waiter(long weight, Runnable granted) {
+			this.weight = weight;
 			this.granted = granted;
 		}
 

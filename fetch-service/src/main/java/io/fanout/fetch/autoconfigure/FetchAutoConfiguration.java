@@ -1,8 +1,10 @@
 package io.fanout.fetch.autoconfigure;
 
 import java.time.Clock;
+import java.util.Set;
 
 import io.fanout.fetch.FetchClient;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.fetch.ssrf.HostLookup;
@@ -33,9 +35,15 @@ public final class FetchAutoConfiguration {
 		return AddressRule.allowing(properties.allowedNetworks());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	MemoryBudget fetchMemoryBudget(FetchProperties properties) {
+		return new MemoryBudget(properties.resolvedMemoryBudget());
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(FetchClient.class)
-	ReactorFetchClient fetchClient(FetchProperties properties, AddressRule addressRule,
+	ReactorFetchClient fetchClient(FetchProperties properties, AddressRule addressRule, MemoryBudget memoryBudget,
 			ObjectProvider<HostLookup> hostLookup, ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<Clock> clock) {
 		FetchProperties.Pool pool = properties.pool();
@@ -48,7 +56,13 @@ public final class FetchAutoConfiguration {
 			.connectTimeout(pool.connectTimeout())
 			.eventLoopThreads(pool.resolvedEventLoopThreads())
 			.maxInFlight(properties.maxInFlight())
+			.memoryBudget(memoryBudget)
 			.hostConcurrency(properties::maxConcurrency)
+			.hostState(properties.hostState().maxHosts(), properties.hostState().idleExpiry())
+			.extraction(properties.extraction().resolvedThreads(), properties.extraction().timeout(),
+					properties.extraction().maxInput().toBytes())
+			.crossOriginHeaders(Set.copyOf(properties.redirects().crossOriginHeaders()))
+			.hostTags(properties.hosts().keySet(), properties.metrics().maxHostTags())
 			.userAgent(properties.userAgent())
 			.circuitBreakerRegistry(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults))
 			.meterRegistry(meterRegistry.getIfAvailable(CompositeMeterRegistry::new))

@@ -28,13 +28,26 @@ import org.springframework.util.unit.DataSize;
  * @param hostDefaults the limits of an upstream host that {@code hosts} does not list
  * @param hosts limits of particular upstream hosts, by host name; a name with dots goes in brackets:
  * {@code fanout.fetch.hosts.[api.example.com].max-concurrency=50}
+ * @param memoryBudget most bytes of response bodies held at once, all jobs together (each body's first
+ * 16 KiB aside); a body that does not fit waits for room, within its request's timeout. Left out, a
+ * quarter of the heap; no job may ask for a {@code maxBodySize} larger than this
+ * @param hostState how much per-host state is kept for hosts that tenants name
+ * @param extraction where and within which budget bodies are decoded and extraction rules applied
+ * @param redirects what follows a redirect
+ * @param metrics how far metrics may be tagged by host
  * @param pool connection pool and event loops for upstream calls
  */
 @ConfigurationProperties("fanout.fetch")
 public record FetchProperties(@DefaultValue List<String> allowedNetworks, @DefaultValue("Fanout") String userAgent,
 		@DefaultValue("10000") int maxInFlight, @DefaultValue("10MB") DataSize maxBodySize,
 		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue HostDefaults hostDefaults,
-		@DefaultValue Map<String, Host> hosts, @DefaultValue Pool pool) {
+		@DefaultValue Map<String, Host> hosts, @Nullable DataSize memoryBudget, @DefaultValue HostState hostState,
+		@DefaultValue Extraction extraction, @DefaultValue Redirects redirects, @DefaultValue Metrics metrics,
+		@DefaultValue Pool pool) {
+
+	/** Header names that look like credentials: they never follow a redirect to another origin. */
+	private static final List<String> CREDENTIAL_WORDS = List.of("auth", "token", "key", "secret", "cookie",
+			"session", "password", "credential", "signature");
 
 	// Checked here rather than with Bean Validation, so that no validation provider is needed.
 	public FetchProperties {
@@ -50,6 +63,14 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		byName.forEach((name, host) -> require(host.maxConcurrency() == null || host.maxConcurrency() >= 1,
 				"fanout.fetch.hosts.[" + name + "].max-concurrency must be at least 1"));
 		hosts = Map.copyOf(byName);
+		require(memoryBudget == null || memoryBudget.toBytes() >= 1024 * 1024,
+				"fanout.fetch.memory-budget must be at least 1MB");
+	}
+
+	/** The memory budget in bytes: as configured, else a quarter of the largest heap. */
+	public long resolvedMemoryBudget() {
+		return (this.memoryBudget != null) ? this.memoryBudget.toBytes()
+				: Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
 	}
 
 	/** Most requests in flight to {@code host} (lower case), all jobs together. */
@@ -59,9 +80,13 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 				: this.hostDefaults.maxConcurrency();
 	}
 
-	/** What a job may ask for beyond the limits of every policy. */
+	/**
+	 * What a job may ask for beyond the limits of every policy: a body no larger than the cap nor the
+	 * memory budget (a body the budget can never hold would wait forever), and the extraction limits.
+	 */
 	public PolicyLimits policyLimits() {
-		return new PolicyLimits(this.maxBodySize.toBytes());
+		return new PolicyLimits(Math.min(this.maxBodySize.toBytes(), resolvedMemoryBudget()),
+				this.extraction.maxRules(), this.extraction.maxRuleLength());
 	}
 
 	private static void require(boolean condition, String message) {
@@ -89,14 +114,14 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		// Building the policy checks every value against the same limits a job's policy has.
 		public DefaultPolicy {
 			new FetchPolicy(concurrency, timeout, RetryPolicy.of(maxAttempts, initialBackoff, maxBackoff), false,
-					maxBodySize.toBytes(), false, maxRedirects);
+					maxBodySize.toBytes(), false, maxRedirects, false);
 		}
 
 		/** This as a {@link FetchPolicy}: fail-fast off, redirects not followed. */
 		public FetchPolicy toPolicy() {
 			return new FetchPolicy(this.concurrency, this.timeout,
 					RetryPolicy.of(this.maxAttempts, this.initialBackoff, this.maxBackoff), false,
-					this.maxBodySize.toBytes(), false, this.maxRedirects);
+					this.maxBodySize.toBytes(), false, this.maxRedirects, false);
 		}
 
 	}
@@ -121,6 +146,90 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	 * @param maxConcurrency most requests in flight to this host, all jobs together
 	 */
 	public record Host(@Nullable Integer maxConcurrency) {
+	}
+
+	/**
+	 * How much per-host state is kept: concurrency limits and circuit breakers of the hosts tenants
+	 * name. Beyond {@code maxHosts}, the hosts idle longest are forgotten (their state made anew if they
+	 * come back); a host in use is never forgotten.
+	 *
+	 * @param maxHosts most hosts, and tenant and host pairs, whose state is kept while idle
+	 * @param idleExpiry how long an idle host's state is kept
+	 */
+	public record HostState(@DefaultValue("10000") int maxHosts, @DefaultValue("10m") Duration idleExpiry) {
+
+		public HostState {
+			require(maxHosts >= 1, "fanout.fetch.host-state.max-hosts must be at least 1");
+		}
+
+	}
+
+	/**
+	 * Bodies are decoded and rules applied on threads of their own, never on an event loop, each body
+	 * within a time budget and up to a size; past either, the request ends {@code EXTRACTION_FAILED}.
+	 * Rules with regular expressions are refused when submitted.
+	 *
+	 * @param threads threads for it; 0 means one per core
+	 * @param timeout longest the work on one body may take
+	 * @param maxInput largest body extraction reads
+	 * @param maxRules most extraction rules on one request
+	 * @param maxRuleLength longest extraction rule, at most 500 characters
+	 */
+	public record Extraction(@DefaultValue("0") int threads, @DefaultValue("1s") Duration timeout,
+			@DefaultValue("4MB") DataSize maxInput, @DefaultValue("20") int maxRules,
+			@DefaultValue("500") int maxRuleLength) {
+
+		public Extraction {
+			require(threads >= 0, "fanout.fetch.extraction.threads must not be negative");
+			require(timeout != null && !timeout.isNegative() && !timeout.isZero(),
+					"fanout.fetch.extraction.timeout must be positive");
+			require(maxRules >= 0, "fanout.fetch.extraction.max-rules must not be negative");
+			require(maxRuleLength >= 1 && maxRuleLength <= io.fanout.fetch.extract.Extraction.MAX_RULE_LENGTH,
+					"fanout.fetch.extraction.max-rule-length must be between 1 and "
+							+ io.fanout.fetch.extract.Extraction.MAX_RULE_LENGTH);
+		}
+
+		/** The thread count to use. */
+		public int resolvedThreads() {
+			return (this.threads > 0) ? this.threads : Math.max(1, Runtime.getRuntime().availableProcessors());
+		}
+
+	}
+
+	/**
+	 * What follows a redirect. Within one origin (scheme, host and port) every header does; to
+	 * another, only these. A name that looks like a credential is refused here: credentials stay with
+	 * their origin, whatever they are called.
+	 *
+	 * @param crossOriginHeaders headers that follow a redirect to another origin
+	 */
+	public record Redirects(@DefaultValue({ "Accept", "Accept-Language", "Content-Type", "User-Agent" })
+	List<String> crossOriginHeaders) {
+
+		public Redirects {
+			crossOriginHeaders = List.copyOf(crossOriginHeaders);
+			for (String name : crossOriginHeaders) {
+				String lower = name.toLowerCase(Locale.ROOT);
+				require(CREDENTIAL_WORDS.stream().noneMatch(lower::contains),
+						"fanout.fetch.redirects.cross-origin-headers: '" + name + "' looks like a credential, "
+								+ "and credentials never follow a redirect to another origin");
+			}
+		}
+
+	}
+
+	/**
+	 * How far fetch metrics are tagged by host: tenants name the hosts, so the tag is bounded.
+	 *
+	 * @param maxHostTags besides the hosts listed under {@code fanout.fetch.hosts}, how many hosts get a
+	 * tag of their own (the first that answer); every other is tagged {@code other}. 0 tags none
+	 */
+	public record Metrics(@DefaultValue("50") int maxHostTags) {
+
+		public Metrics {
+			require(maxHostTags >= 0, "fanout.fetch.metrics.max-host-tags must not be negative");
+		}
+
 	}
 
 	/**

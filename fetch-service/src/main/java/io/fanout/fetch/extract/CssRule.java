@@ -34,7 +34,13 @@ record CssRule(Evaluator selector, @Nullable String attribute) implements Rule {
 
 	@Override
 	public @Nullable Object evaluate(ParsedBody body) {
-		Element match = body.html().selectFirst(this.selector);
+		Element match;
+		try {
+			match = body.html().selectFirst(this.selector);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 		if (match == null) {
 			return null;
 		}

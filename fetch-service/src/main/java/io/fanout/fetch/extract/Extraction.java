@@ -1,6 +1,8 @@
 package io.fanout.fetch.extract;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import io.fanout.fetch.InvalidFetchRequestException;
@@ -10,40 +12,49 @@ import org.jspecify.annotations.Nullable;
  * Named extraction rules: a rule starting with {@code $} is JSONPath and reads JSON bodies; any
  * other rule is a CSS selector that reads HTML, giving the first match's text, or with a trailing
  * {@code @name} the first match's attribute ({@code a.next@href}).
+ * <p>
+ * Rules may not contain regular expressions (JSONPath's {@code =~}, jsoup's {@code :matches…} and
+ * {@code [attr~=…]}): a backtracking pattern takes time no budget can stop once it runs, so it is
+ * refused when the rule is submitted. Everything else a rule does is linear in the body it reads.
  */
 public final class Extraction {
 
 	/** Longest rule accepted. */
 	public static final int MAX_RULE_LENGTH = 500;
 
+	private static final String NO_REGEX = "regular expressions are not allowed in extraction rules (a backtracking "
+			+ "pattern can run for hours); use JSONPath comparisons, or CSS :contains()";
+
 	private Extraction() {
 	}
 
 	/**
-	 * Checks that a rule parses, so a bad rule is refused before any request is sent.
+	 * Checks that a rule parses and reads no regular expression, so a bad rule is refused before any
+	 * request is sent.
 	 * @param field the field to name in the error
 	 * @param rule the rule text
-	 * @throws InvalidFetchRequestException if it does not parse
+	 * @throws InvalidFetchRequestException if it does not parse or uses a regular expression
 	 */
 	public static void validate(String field, @Nullable String rule) {
 		parse(field, rule);
 	}
 
+	/** The rules of a request, parsed once, to apply to any number of bodies. */
+	public static Rules compile(Map<String, String> rules) {
+		Map<String, Rule> parsed = new LinkedHashMap<>();
+		rules.forEach((name, rule) -> parsed.put(name, parse("extract." + name, rule)));
+		return new Rules(parsed);
+	}
+
 	/**
-	 * Applies rules to a body. A rule that matches nothing, or a body that is not what the rule
-	 * reads, yields null for that name.
+	 * Applies rules to a body, parsing them again; {@link #compile} them to apply them more than once.
+	 * A rule that matches nothing, or a body that is not what the rule reads, yields null for that name.
 	 * @param rules name to rule
 	 * @param body the response body
 	 * @return name to value (JSON-like: strings, numbers, booleans, lists, maps or null)
 	 */
 	public static Map<String, @Nullable Object> apply(Map<String, String> rules, String body) {
-		if (rules.isEmpty()) {
-			return Map.of();
-		}
-		Map<String, @Nullable Object> values = new LinkedHashMap<>();
-		ParsedBody parsed = new ParsedBody(body);
-		rules.forEach((name, rule) -> values.put(name, parse("extract." + name, rule).evaluate(parsed)));
-		return values;
+		return compile(rules).apply(body);
 	}
 
 	static Rule parse(String field, @Nullable String rule) {
@@ -54,7 +65,68 @@ public final class Extraction {
 		if (text.length() > MAX_RULE_LENGTH) {
 			throw new InvalidFetchRequestException(field, "extraction rule is longer than " + MAX_RULE_LENGTH);
 		}
+		if (readsRegex(text)) {
+			throw new InvalidFetchRequestException(field, NO_REGEX);
+		}
 		return text.startsWith("$") ? JsonPathRule.parse(field, text) : CssRule.parse(field, text);
+	}
+
+	private static boolean readsRegex(String rule) {
+		if (rule.startsWith("$")) {
+			return rule.contains("=~");
+		}
+		String selector = rule.toLowerCase(Locale.ROOT);
+		return selector.contains(":matches") || selector.contains("~=");
+	}
+
+	/** Parsed rules by name; applying them never throws. */
+	public static final class Rules {
+
+		private final Map<String, Rule> rules;
+
+		private Rules(Map<String, Rule> rules) {
+			this.rules = rules;
+		}
+
+		/** Whether there is no rule at all. */
+		public boolean isEmpty() {
+			return this.rules.isEmpty();
+		}
+
+		/**
+		 * The rules' values in this body. CPU work in proportion to the body: never run it on an event
+		 * loop (the test suites' BlockHound refuses that).
+		 */
+		public Map<String, @Nullable Object> apply(String body) {
+			if (this.rules.isEmpty()) {
+				return Map.of();
+			}
+			Map<String, @Nullable Object> values = new LinkedHashMap<>();
+			ParsedBody parsed = new ParsedBody(body);
+			this.rules.forEach((name, rule) -> values.put(name, evaluate(rule, parsed)));
+			return values;
+		}
+
+		private static @Nullable Object evaluate(Rule rule, ParsedBody body) {
+			try {
+				return rule.evaluate(body);
+			}
+			catch (StackOverflowError ex) {
+				// A document nested deeper than the evaluator's recursion goes: nothing to extract.
+				return null;
+			}
+		}
+
+		/** Every rule's name with no value: for a body that was not read. */
+		public Map<String, @Nullable Object> nothing() {
+			if (this.rules.isEmpty()) {
+				return Map.of();
+			}
+			Map<String, @Nullable Object> values = new LinkedHashMap<>();
+			this.rules.keySet().forEach((name) -> values.put(name, null));
+			return Collections.unmodifiableMap(values);
+		}
+
 	}
 
 }

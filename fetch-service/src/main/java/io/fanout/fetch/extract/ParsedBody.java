@@ -30,7 +30,8 @@ final class ParsedBody {
 			try {
 				this.json = JSON.jsonProvider().parse(this.text);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | StackOverflowError ex) {
+				// A body nested deeper than the parser's recursion goes is not JSON anyone can read.
 				this.json = NOT_JSON;
 			}
 		}

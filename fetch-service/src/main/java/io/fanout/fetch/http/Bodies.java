@@ -12,12 +12,14 @@ final class Bodies {
 	private Bodies() {
 	}
 
-	/** The body as text when its content type is textual (or absent); otherwise null. */
-	static @Nullable String text(@Nullable String contentType, byte[] body) {
-		if (contentType != null && !isTextual(contentType)) {
-			return null;
-		}
-		return new String(body, charset(contentType));
+	/** Whether a body of this content type is text: a textual type, or none given. */
+	static boolean isText(@Nullable String contentType) {
+		return contentType == null || isTextual(contentType);
+	}
+
+	/** The response's body as text, in its charset (UTF-8 unless it names another). */
+	static String text(RawResponse response) {
+		return new String(response.body(), 0, response.length(), charset(response.contentType()));
 	}
 
 	static boolean isTextual(String contentType) {

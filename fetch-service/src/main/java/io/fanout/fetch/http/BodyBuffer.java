@@ -6,18 +6,24 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Collects a body chunk by chunk, copying each out of Netty's buffer at once (so nothing is
- * retained), and refuses to grow beyond the limit.
+ * retained), and refuses to grow beyond the limit. A body whose length was declared gets an array of
+ * that size at once; the bytes are then copied once, and once more only when they are decoded.
  */
 final class BodyBuffer {
 
 	private final long limit;
 
-	private byte[] bytes = new byte[0];
+	private byte[] bytes;
 
 	private int size;
 
-	BodyBuffer(long limit) {
+	/**
+	 * @param limit most bytes accepted
+	 * @param declared the declared length, or -1
+	 */
+	BodyBuffer(long limit, long declared) {
 		this.limit = limit;
+		this.bytes = new byte[(declared > 0 && declared <= limit) ? (int) declared : 0];
 	}
 
 	BodyBuffer append(ByteBuf chunk) {
@@ -34,8 +40,13 @@ final class BodyBuffer {
 		return this;
 	}
 
-	byte[] toByteArray() {
-		return (this.size == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.size);
+	/** The array the body is in: its first {@link #size()} bytes. */
+	byte[] bytes() {
+		return this.bytes;
+	}
+
+	int size() {
+		return this.size;
 	}
 
 }

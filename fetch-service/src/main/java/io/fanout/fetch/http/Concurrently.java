@@ -14,6 +14,7 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.SignalType;
+import reactor.util.context.Context;
 
 /**
  * Runs one task per index, at most {@code concurrency} at a time, and emits their values in the
@@ -28,8 +29,8 @@ import reactor.core.publisher.SignalType;
  * <p>
  * Like {@code flatMap}, tasks started and not yet delivered downstream never exceed
  * {@code concurrency}: a slow subscriber slows the start of new tasks. Cancelling cancels every
- * running task; the first task error, or exception from {@code task} itself, ends the flux with that
- * error and cancels the rest.
+ * running task; the first task error, or exception from {@code task} or from {@code indexes}, ends
+ * the flux with that error and cancels the rest. Every task runs with the subscriber's context.
  */
 final class Concurrently {
 
@@ -104,11 +105,21 @@ final class Concurrently {
 			int missed = 1;
 			do {
 				while (!this.stopped && !this.exhausted && hasRoom()) {
-					if (!this.indexes.hasNext()) {
-						this.exhausted = true;
+					int index;
+					try {
+						if (!this.indexes.hasNext()) {
+							this.exhausted = true;
+							break;
+						}
+						index = this.indexes.nextInt();
+					}
+					catch (RuntimeException ex) {
+						// The caller's filter of indexes threw: the flux ends with it, as for a task that cannot be built.
+						this.stopped = true;
+						this.tasks.forEach(Task::dispose);
+						this.sink.error(ex);
 						break;
 					}
-					int index = this.indexes.nextInt();
 					Task running = new Task();
 					this.tasks.add(running);
 					if (this.stopped) {
@@ -146,6 +157,12 @@ final class Concurrently {
 		}
 
 		private final class Task extends BaseSubscriber<T> {
+
+			/** The subscriber's context reaches every task: tracing, and whatever else rides on it. */
+			@Override
+			public Context currentContext() {
+				return Context.of(Run.this.sink.contextView());
+			}
 
 			@Override
 			protected void hookOnSubscribe(Subscription subscription) {

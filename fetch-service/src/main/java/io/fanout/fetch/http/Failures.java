@@ -21,7 +21,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class Failures {
 
+	/** What a tenant is told of a destination the SSRF rules refuse: nothing of its addresses. */
+	static final String DESTINATION_NOT_ALLOWED = "destination not allowed";
+
 	private Failures() {
+	}
+
+	/** What the SSRF rules refused and why, addresses included: for the log, never for tenants. */
+	static String blockedDetail(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+			if (cause instanceof BlockedAddressException && !(cause instanceof BlockedRedirectException)) {
+				return describe(cause);
+			}
+		}
+		return describe(failure);
 	}
 
 	/** What a failure means: outcome, error kind, and the retry category it falls in, if any. */
@@ -58,8 +71,12 @@ final class Failures {
 		if (cause instanceof RejectedException) {
 			return new Classification(OutcomeKind.REJECTED, ErrorKind.BULKHEAD_FULL, null, describe(cause));
 		}
-		if (cause instanceof BlockedAddressException) {
+		if (cause instanceof BlockedRedirectException) {
+			// Refused by a redirect rule (a scheme, a downgrade to http): the reason is the tenant's to know.
 			return new Classification(OutcomeKind.BLOCKED, ErrorKind.ADDRESS_BLOCKED, null, describe(cause));
+		}
+		if (cause instanceof BlockedAddressException) {
+			return new Classification(OutcomeKind.BLOCKED, ErrorKind.ADDRESS_BLOCKED, null, DESTINATION_NOT_ALLOWED);
 		}
 		if (cause instanceof BodyTooLargeException) {
 			return new Classification(OutcomeKind.BODY_TOO_LARGE, ErrorKind.BODY_TOO_LARGE, null, describe(cause));

@@ -1,55 +1,92 @@
 package io.fanout.fetch.http;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.function.Predicate;
 
+import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.ssrf.BlockedAddressException;
+import io.fanout.fetch.support.BoundedRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The per-host circuit breakers, shared by every batch. Instances come from the Resilience4j
- * registry, so {@code resilience4j.circuitbreaker.*} configuration applies: an instance named after
- * the host if one is configured, else the {@code default} config. One adjustment is always made,
- * because the operator order relies on it: a request that never got room to be sent
- * ({@link RejectedException}) is not a failure of the host.
+ * The circuit breakers of upstream hosts, one per tenant and host: a tenant's own failures (its 1 ms
+ * timeouts, its requests to a path that answers 500) open its breaker, never another tenant's; a
+ * host that fails for everyone opens every tenant's breaker from each tenant's own traffic. Their
+ * settings come from the Resilience4j registry, so {@code resilience4j.circuitbreaker.*} applies: the
+ * instance named after the host if one is configured, else the {@code default} config. The breakers
+ * themselves are not registered there (that registry, and its metrics, would grow with every host
+ * tenants name); they are kept for a bounded number of tenant and host pairs. Requests that never
+ * reached the host, refused for want of room or by the SSRF rules, are not failures of it.
  */
 final class HostGuards {
 
-	private final CircuitBreakerRegistry breakers;
+	private final CircuitBreakerRegistry configs;
 
-	private final Map<String, Guard> hosts = new ConcurrentHashMap<>();
+	private final BoundedRegistry<CircuitBreaker> breakers;
 
-	HostGuards(CircuitBreakerRegistry breakers) {
-		this.breakers = breakers;
+	HostGuards(CircuitBreakerRegistry configs, int maxEntries, Duration idleExpiry) {
+		this.configs = configs;
+		this.breakers = new BoundedRegistry<>(maxEntries, idleExpiry.toNanos(),
+				(breaker) -> breaker.getState() == CircuitBreaker.State.CLOSED, System::nanoTime);
 	}
 
-	Guard forHost(String host) {
-		return this.hosts.computeIfAbsent(host, name -> new Guard(circuitBreaker(name)));
+	/** The breaker of this tenant's requests to this host. */
+	CircuitBreaker breaker(FetchScope scope, String host) {
+		return this.breakers.get(key(scope, host), (key) -> CircuitBreaker.of(key, config(host)));
 	}
 
-	private CircuitBreaker circuitBreaker(String host) {
-		CircuitBreaker existing = this.breakers.find(host).orElse(null);
-		CircuitBreakerConfig config = (existing != null) ? existing.getCircuitBreakerConfig()
-				: this.breakers.getDefaultConfig();
+	/** The breaker of this tenant's requests to this host, if one is kept. */
+	@Nullable CircuitBreaker find(FetchScope scope, String host) {
+		return this.breakers.find(key(scope, host));
+	}
+
+	/** Drops the breaker of a tenant and host that never reached the host, if nothing was recorded. */
+	void forget(FetchScope scope, String host) {
+		String key = key(scope, host);
+		CircuitBreaker breaker = this.breakers.find(key);
+		if (breaker != null && breaker.getMetrics().getNumberOfBufferedCalls() == 0) {
+			this.breakers.forget(key);
+		}
+	}
+
+	/** How many breakers are kept now. */
+	int size() {
+		return this.breakers.size();
+	}
+
+	/** How many of them are open now. */
+	long open() {
+		return this.breakers.snapshot()
+			.values()
+			.stream()
+			.filter((breaker) -> breaker.getState() == CircuitBreaker.State.OPEN)
+			.count();
+	}
+
+	private CircuitBreakerConfig config(String host) {
+		CircuitBreakerConfig config = this.configs.find(host)
+			.map(CircuitBreaker::getCircuitBreakerConfig)
+			.orElseGet(this.configs::getDefaultConfig);
 		Predicate<Throwable> ignored = config.getIgnoreExceptionPredicate();
-		if (ignored.test(new RejectedException("probe"))) {
-			return (existing != null) ? existing : this.breakers.circuitBreaker(host, config);
-		}
-		CircuitBreakerConfig adjusted = CircuitBreakerConfig.from(config)
-			.ignoreException(failure -> failure instanceof RejectedException || ignored.test(failure))
+		return CircuitBreakerConfig.from(config)
+			.ignoreException((failure) -> neverReachedTheHost(failure) || ignored.test(failure))
 			.build();
-		if (existing != null) {
-			CircuitBreaker replacement = CircuitBreaker.of(host, adjusted);
-			this.breakers.replace(host, replacement);
-			return replacement;
-		}
-		return this.breakers.circuitBreaker(host, adjusted);
 	}
 
-	/** The guards of one host. */
-	record Guard(CircuitBreaker circuitBreaker) {
+	private static boolean neverReachedTheHost(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RejectedException || cause instanceof BlockedAddressException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String key(FetchScope scope, String host) {
+		return scope.tenant() + "@" + host;
 	}
 
 }

@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param contentType the {@code Content-Type} header, if any
  * @param location the {@code Location} header, if any
  * @param retryAfter the {@code Retry-After} header, if any
- * @param body the body bytes
+ * @param body the body bytes: the first {@code length} of them; the array may be longer
+ * @param length how many bytes of {@code body} are the body
  */
 record RawResponse(URI uri, int status, @Nullable String contentType, @Nullable String location,
-		@Nullable String retryAfter, byte[] body) {
+		@Nullable String retryAfter, byte[] body, int length) {
 
 	boolean isSuccess() {
 		return this.status >= 200 && this.status < 400;

@@ -1,22 +1,25 @@
 package io.fanout.fetch.http;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PrimitiveIterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.fanout.fetch.ErrorKind;
@@ -25,61 +28,68 @@ import io.fanout.fetch.FetchError;
 import io.fanout.fetch.FetchOutcome;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FetchScope;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.admission.Admission;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.extract.Extraction;
 import io.fanout.fetch.ssrf.AddressRule;
-import io.fanout.fetch.ssrf.BlockedAddressException;
 import io.fanout.fetch.ssrf.ConnectGuard;
 import io.fanout.fetch.ssrf.GuardedAddressResolverGroup;
 import io.fanout.fetch.ssrf.HostLookup;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import org.jspecify.annotations.Nullable;
+import io.netty.util.NetUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufFlux;
-import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
  * The {@link FetchClient} on Reactor Netty's {@link HttpClient} and Resilience4j.
  * <p>
- * Each request is composed, inside out: the HTTP exchange (redirects followed here, each hop's
- * address checked at connect time) → {@link Admission}, where it waits in line, without holding a
- * thread, for room at its host and in the process → time limiter ({@code policy.timeout()}, the wait
- * included: a request that never got room ends {@code REJECTED}, nothing sent) → per-host circuit
- * breaker, which thus counts timeouts and 5xx as failures → retry with exponential backoff, never
- * after an open circuit → mapping to a {@link FetchOutcome}. The batch's own concurrency cap is
- * {@link Concurrently}'s: requests beyond it are not started at all.
+ * Each request is composed, inside out: the HTTP exchange ({@link HttpExchange}: redirects followed
+ * there, each hop's address checked at connect time, the body read into the memory budget) →
+ * {@link Admission}, where it waits in line, without holding a thread, for room at its host and in
+ * the process → time limiter ({@code policy.timeout()}, the wait included: a request that never got
+ * room ends {@code REJECTED}, nothing sent) → the circuit breaker of this tenant and host, which thus
+ * counts timeouts and 5xx as failures → retry with exponential backoff, never after an open circuit
+ * → mapping to a {@link FetchOutcome} ({@link Outcomes}: decoding and extraction off the event
+ * loops, under a budget). The batch's own concurrency cap is {@link Concurrently}'s: requests beyond
+ * it are not started at all. A request to an IP literal the SSRF rules refuse ends {@code BLOCKED}
+ * before any of this: it leaves no state behind.
  */
 public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
-	private final HttpClient http;
+	private final HttpExchange exchange;
 
 	private final HostGuards guards;
 
 	private final Admission admission;
 
+	private final Outcomes outcomes;
+
 	private final FetchMetrics metrics;
+
+	private final AddressRule addressRule;
 
 	private final Clock clock;
 
 	private final ConnectionProvider connections;
 
 	private final LoopResources loops;
+
+	private final Scheduler extraction;
 
 	private ReactorFetchClient(Builder builder) {
 		this.connections = ConnectionProvider.builder("fanout-fetch")
@@ -93,7 +103,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		// so upstream I/O spreads over every core.
 		this.loops = LoopResources.create("fanout-fetch", 1, builder.eventLoopThreads, true, false);
 		ConnectGuard connectGuard = new ConnectGuard(builder.addressRule);
-		this.http = HttpClient.create(this.connections)
+		HttpClient http = HttpClient.create(this.connections)
 			.runOn(this.loops)
 			.resolver(new GuardedAddressResolverGroup(builder.hostLookup, builder.addressRule,
 					Schedulers.boundedElastic()))
@@ -103,10 +113,27 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.disableRetry(true)
 			.compress(true)
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, builder.userAgent));
-		this.guards = new HostGuards(builder.circuitBreakers);
-		this.admission = new Admission(builder.maxInFlight, builder.hostConcurrency);
-		this.metrics = new FetchMetrics(builder.meterRegistry);
+		this.exchange = new HttpExchange(http, builder.crossOriginHeaders);
+		this.guards = new HostGuards(builder.circuitBreakers, builder.maxHosts, builder.hostIdleExpiry);
+		this.admission = new Admission(builder.maxInFlight, builder.memoryBudget, builder.hostConcurrency,
+				builder.maxHosts, builder.hostIdleExpiry);
+		// Extraction is CPU work: a thread per core, and a queue as long as the requests that may be in flight.
+		this.extraction = Schedulers.newBoundedElastic(builder.extractionThreads, builder.maxInFlight + 1000,
+				"fanout-extract", 60, true);
+		this.outcomes = new Outcomes(this.extraction, builder.extractionTimeout, builder.maxExtractionInput);
+		this.metrics = new FetchMetrics(builder.meterRegistry, builder.namedHosts, builder.maxHostTags);
+		this.addressRule = builder.addressRule;
 		this.clock = builder.clock;
+		Gauge.builder("fanout.fetch.memory.held", this.admission, Admission::memoryHeld)
+			.description("Bytes of response bodies held in the memory budget")
+			.baseUnit("bytes")
+			.register(builder.meterRegistry);
+		Gauge.builder("fanout.fetch.hosts.kept", this.admission, Admission::hostsKept)
+			.description("Upstream hosts whose state is kept")
+			.register(builder.meterRegistry);
+		Gauge.builder("fanout.fetch.breakers.open", this.guards, HostGuards::open)
+			.description("Circuit breakers of a tenant and host that are open")
+			.register(builder.meterRegistry);
 	}
 
 	/** A builder with production defaults: SSRF rule strict, pool of 10,000 connections per host. */
@@ -114,19 +141,42 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		return new Builder();
 	}
 
+	/** Where requests wait for their turn, for read-only views. */
+	public Admission admission() {
+		return this.admission;
+	}
+
+	/** How many tenant and host breakers are kept now. */
+	public int breakersKept() {
+		return this.guards.size();
+	}
+
+	/**
+	 * The circuit breaker of {@code scope}'s requests to {@code host} (lower case), if one is kept:
+	 * for operators' views and tests. It is made on a first request that reaches admission.
+	 */
+	public Optional<CircuitBreaker> breaker(FetchScope scope, String host) {
+		return Optional.ofNullable(this.guards.find(scope, host));
+	}
+
 	@Override
-	public Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy, IntPredicate include) {
+	public Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy, IntPredicate include,
+			FetchScope scope) {
 		Objects.requireNonNull(requests, "requests");
 		Objects.requireNonNull(policy, "policy");
 		Objects.requireNonNull(include, "include");
+		Objects.requireNonNull(scope, "scope");
 		return Flux.defer(() -> {
 			int size = requests.size();
 			BitSet finished = new BitSet(size);
+			// Rules are parsed once per batch, whatever the number of requests that share them.
+			Map<Map<String, String>, Extraction.Rules> rules = new ConcurrentHashMap<>();
 			PrimitiveIterator.OfInt indexes = IntStream.range(0, size).filter(include).iterator();
-			Flux<FetchOutcome> outcomes = Concurrently
-				.run(indexes, policy.concurrency(),
-						index -> fetchOne(index, Objects.requireNonNull(requests.get(index), "request"), policy))
-				.doOnNext(outcome -> finished.set(outcome.index()));
+			Flux<FetchOutcome> outcomes = Concurrently.run(indexes, policy.concurrency(), index -> {
+				FetchRequest request = Objects.requireNonNull(requests.get(index), "request");
+				return fetchOne(index, request, rules.computeIfAbsent(request.extract(), Extraction::compile), policy,
+						scope);
+			}).doOnNext(outcome -> finished.set(outcome.index()));
 			if (!policy.failFast()) {
 				return outcomes;
 			}
@@ -152,28 +202,52 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.map(index -> FetchOutcome.cancelled(index, now, 0, why));
 	}
 
-	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, FetchPolicy policy) {
+	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, Extraction.Rules rules, FetchPolicy policy,
+			FetchScope scope) {
 		return Mono.defer(() -> {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
-			String host = hostOf(request.url());
-			HostGuards.Guard guard = this.guards.forHost(host);
+			String host = HttpExchange.host(request.url());
+			if (isRefusedLiteral(host)) {
+				this.outcomes.logRefused(host + " refused: the address is not allowed");
+				return Mono.just(new FetchOutcome(index, OutcomeKind.BLOCKED, null, 0, startedAt, Duration.ZERO, null, 0,
+						rules.nothing(), new FetchError(ErrorKind.ADDRESS_BLOCKED, Failures.DESTINATION_NOT_ALLOWED)))
+					.doOnNext(outcome -> this.metrics.recordOutcome(host, outcome));
+			}
+			CircuitBreaker breaker = this.guards.breaker(scope, host);
 			AtomicInteger attempts = new AtomicInteger();
-			return attemptWithRetries(request, policy, guard, host, attempts, 0)
-				.map(response -> responseOutcome(index, request, response, attempts.get(), startedAt, start, null))
-				.onErrorResume(failure -> Mono.just(failureOutcome(index, request, failure, attempts.get(), startedAt, start)))
-				.doOnNext(outcome -> this.metrics.recordOutcome(host, outcome));
+			MemoryHold memory = new MemoryHold(this.admission);
+			return attemptWithRetries(request, policy, breaker, host, attempts, memory, 0)
+				.flatMap(response -> this.outcomes.ofResponse(index, rules, response, attempts.get(), startedAt, start,
+						null))
+				.onErrorResume(failure -> responseOf(failure)
+					.map((response) -> this.outcomes.ofResponse(index, rules, response, attempts.get(), startedAt, start,
+							errorOfResponse(failure)))
+					.orElseGet(() -> Mono.just(this.outcomes.ofFailure(index, rules, failure, attempts.get(), startedAt,
+							start))))
+				.doOnNext(outcome -> {
+					if (outcome.kind() == OutcomeKind.BLOCKED && outcome.attempts() == 0) {
+						// It never reached the host: keep no state for it.
+						this.guards.forget(scope, host);
+						this.admission.forget(host);
+					}
+					this.metrics.recordOutcome(host, outcome);
+				})
+				.doFinally((signal) -> memory.release());
 		});
 	}
 
 	/** One attempt, with its guards, in the order the class comment gives. */
-	private Mono<RawResponse> attempt(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard, String host,
-			AtomicInteger attempts) {
+	private Mono<RawResponse> attempt(FetchRequest request, FetchPolicy policy, CircuitBreaker breaker, String host,
+			AtomicInteger attempts, MemoryHold memory) {
 		AtomicBoolean sent = new AtomicBoolean();
 		Mono<RawResponse> exchange = Mono.defer(() -> {
 			sent.set(true);
 			attempts.incrementAndGet();
-			return follow(request.method(), request.url(), request.headers(), request.body(), policy, 0);
+			// Whatever a previous attempt's body held goes back first.
+			memory.release();
+			return this.exchange.send(request.method(), request.url(), request.headers(), request.body(), policy,
+					memory);
 		}).flatMap(response -> isRetryableStatus(response.status())
 				? Mono.error(new RetryableStatusException(response)) : Mono.just(response));
 		Mono<RawResponse> admitted = Mono.usingWhen(this.admission.admit(host), permit -> exchange,
@@ -182,16 +256,16 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.onErrorMap(TimeoutException.class, timeout -> sent.get() ? timeout
 					: new RejectedException("no room at " + host + " for " + policy.timeout().toMillis()
 							+ " ms; nothing was sent"))
-			.transformDeferred(CircuitBreakerOperator.of(guard.circuitBreaker()));
+			.transformDeferred(CircuitBreakerOperator.of(breaker));
 	}
 
 	/**
 	 * Attempts until one succeeds or the retry policy says stop. A retry is built only when an
 	 * attempt fails: the common case, a first attempt that succeeds, pays for nothing more.
 	 */
-	private Mono<RawResponse> attemptWithRetries(FetchRequest request, FetchPolicy policy, HostGuards.Guard guard,
-			String host, AtomicInteger attempts, long retriesSoFar) {
-		return attempt(request, policy, guard, host, attempts).onErrorResume(failure -> {
+	private Mono<RawResponse> attemptWithRetries(FetchRequest request, FetchPolicy policy, CircuitBreaker breaker,
+			String host, AtomicInteger attempts, MemoryHold memory, long retriesSoFar) {
+		return attempt(request, policy, breaker, host, attempts, memory).onErrorResume(failure -> {
 			RetryPolicy retry = policy.retry();
 			Failures.Classification kind = Failures.classify(failure);
 			if (retriesSoFar + 1 >= retry.maxAttempts() || kind.retryOn() == null
@@ -202,163 +276,52 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			String retryAfter = (failure instanceof RetryableStatusException status) ? status.response().retryAfter()
 					: null;
 			return Mono.delay(Backoff.delay(retry, retriesSoFar, retryAfter, this.clock.instant()))
-				.then(Mono.defer(() -> attemptWithRetries(request, policy, guard, host, attempts, retriesSoFar + 1)));
+				.then(Mono.defer(() -> attemptWithRetries(request, policy, breaker, host, attempts, memory,
+						retriesSoFar + 1)));
 		});
 	}
 
-	/** One exchange, then the redirect hops the policy allows, each a new exchange. */
-	private Mono<RawResponse> follow(String method, URI uri, Map<String, String> headers, @Nullable String body,
-			FetchPolicy policy, int hop) {
-		return exchange(method, uri, headers, body, policy.maxBodySize()).flatMap(response -> {
-			if (!policy.followRedirects() || !response.isRedirect()) {
-				return Mono.just(response);
-			}
-			if (hop >= policy.maxRedirects()) {
-				return Mono.error(new RedirectException("more than " + policy.maxRedirects() + " redirects", response));
-			}
-			URI next;
-			try {
-				next = uri.resolve(new URI(response.location().strip()));
-			}
-			catch (Exception ex) {
-				return Mono.error(new RedirectException("invalid redirect location", response));
-			}
-			String scheme = (next.getScheme() != null) ? next.getScheme().toLowerCase(Locale.ROOT) : "";
-			if (!scheme.equals("http") && !scheme.equals("https")) {
-				return Mono.error(new BlockedRedirectException("redirect to scheme '" + scheme + "' refused"));
-			}
-			boolean keepMethod = response.status() == 307 || response.status() == 308;
-			boolean sameOrigin = Objects.equals(hostOf(next), hostOf(uri)) && next.getPort() == uri.getPort();
-			return follow(keepMethod ? method : (method.equals("HEAD") ? "HEAD" : "GET"), next,
-					sameOrigin ? headers : withoutCredentials(headers), keepMethod ? body : null, policy, hop + 1)
-				.onErrorMap(failure -> isBlockedFirstHop(failure),
-						failure -> new BlockedRedirectException("redirect to " + next.getHost() + " refused: "
-								+ Failures.classify(failure).message()));
-		});
-	}
-
-	private Mono<RawResponse> exchange(String method, URI uri, Map<String, String> headers, @Nullable String body,
-			long maxBodySize) {
-		// Configuring headers copies the client's configuration: only pay for it when there are some.
-		HttpClient client = headers.isEmpty() ? this.http : this.http.headers(h -> headers.forEach(h::set));
-		HttpClient.RequestSender sender = client.request(HttpMethod.valueOf(method)).uri(uri);
-		HttpClient.ResponseReceiver<?> receiver = (body != null)
-				? sender.send(ByteBufFlux.fromString(Mono.just(body), StandardCharsets.UTF_8, ByteBufAllocator.DEFAULT))
-				: sender;
-		// single(), not next(): next() cancels upstream as soon as the value arrives, which would reach
-		// read()'s cancel handler and close a connection that could have gone back to the pool.
-		return receiver.responseConnection((response, connection) -> read(uri, response, connection, maxBodySize))
-			.single();
-	}
-
-	private Mono<RawResponse> read(URI uri, HttpClientResponse response, Connection connection, long maxBodySize) {
-		HttpHeaders headers = response.responseHeaders();
-		int status = response.status().code();
-		long declared = parseLength(headers.get(HttpHeaderNames.CONTENT_LENGTH));
-		if (declared > maxBodySize) {
-			// Never read it: drop the connection so the upstream stops sending.
-			connection.dispose();
-			return Mono.error(new BodyTooLargeException(declared, maxBodySize, true));
-		}
-		return connection.inbound()
-			.receive()
-			.reduceWith(() -> new BodyBuffer(maxBodySize), BodyBuffer::append)
-			.doOnError(failure -> connection.dispose())
-			.doOnCancel(connection::dispose)
-			.map(buffer -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
-					headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER),
-					buffer.toByteArray()));
-	}
-
-	private FetchOutcome responseOutcome(int index, FetchRequest request, RawResponse response, int attempts,
-			Instant startedAt, long start, @Nullable FetchError error) {
-		String text = Bodies.text(response.contentType(), response.body());
-		Map<String, @Nullable Object> extracted = (text != null) ? Extraction.apply(request.extract(), text)
-				: nulls(request.extract());
-		boolean ok = response.isSuccess() && error == null;
-		FetchError reported = ok ? null
-				: (error != null) ? error : new FetchError(ErrorKind.HTTP_STATUS, "HTTP " + response.status());
-		return new FetchOutcome(index, ok ? OutcomeKind.SUCCEEDED : OutcomeKind.HTTP_ERROR, response.status(), attempts,
-				startedAt, elapsed(start), text, response.body().length, extracted, reported);
-	}
-
-	private FetchOutcome failureOutcome(int index, FetchRequest request, Throwable failure, int attempts,
-			Instant startedAt, long start) {
-		Failures.Classification kind = Failures.classify(failure);
+	/** The response a failure carries, for failures that are responses: a retryable status, a bad redirect. */
+	private static Optional<RawResponse> responseOf(Throwable failure) {
 		if (failure instanceof RetryableStatusException status) {
-			return responseOutcome(index, request, status.response(), attempts, startedAt, start,
-					new FetchError(ErrorKind.HTTP_STATUS, kind.message()));
+			return Optional.of(status.response());
 		}
 		if (failure instanceof RedirectException redirect) {
-			return responseOutcome(index, request, redirect.response(), attempts, startedAt, start,
-					new FetchError(ErrorKind.PROTOCOL, kind.message()));
+			return Optional.of(redirect.response());
 		}
-		long size = (failure instanceof BodyTooLargeException tooLarge) ? tooLarge.size() : 0;
-		// A first hop refused by the SSRF rules sent nothing: that attempt does not count.
-		int made = isBlockedFirstHop(failure) ? Math.max(0, attempts - 1) : attempts;
-		return new FetchOutcome(index, kind.outcome(), null, made, startedAt, elapsed(start), null, size,
-				nulls(request.extract()), new FetchError(kind.error(), kind.message()));
+		return Optional.empty();
 	}
 
-	private static boolean isBlockedFirstHop(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof BlockedRedirectException) {
-				return false;
-			}
-			if (cause instanceof BlockedAddressException) {
-				return true;
-			}
-		}
-		return false;
+	private static FetchError errorOfResponse(Throwable failure) {
+		ErrorKind kind = (failure instanceof RedirectException) ? ErrorKind.PROTOCOL : ErrorKind.HTTP_STATUS;
+		return new FetchError(kind, Failures.classify(failure).message());
 	}
 
-	private static Map<String, @Nullable Object> nulls(Map<String, String> rules) {
-		if (rules.isEmpty()) {
-			return Map.of();
+	/** Whether the host is an IP literal the SSRF rules refuse: then nothing needs to be tried. */
+	private boolean isRefusedLiteral(String host) {
+		String literal = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		byte[] address = NetUtil.createByteArrayFromIpAddressString(literal);
+		if (address == null) {
+			return false;
 		}
-		Map<String, @Nullable Object> values = new LinkedHashMap<>();
-		rules.keySet().forEach(name -> values.put(name, null));
-		return values;
-	}
-
-	private static Map<String, String> withoutCredentials(Map<String, String> headers) {
-		Map<String, String> kept = new LinkedHashMap<>(headers);
-		kept.keySet()
-			.removeIf(name -> name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie")
-					|| name.equalsIgnoreCase("Proxy-Authorization"));
-		return kept;
+		try {
+			return !this.addressRule.permits(InetAddress.getByAddress(address));
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	private static boolean isRetryableStatus(int status) {
 		return status >= 500 || status == 408 || status == 429;
 	}
 
-	private static long parseLength(@Nullable String value) {
-		if (value == null) {
-			return -1;
-		}
-		try {
-			return Long.parseLong(value.strip());
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
-	}
-
-	private static Duration elapsed(long startNanos) {
-		return Duration.ofNanos(System.nanoTime() - startNanos);
-	}
-
-	static String hostOf(URI uri) {
-		String host = uri.getHost();
-		return (host != null) ? host.toLowerCase(Locale.ROOT) : "";
-	}
-
-	/** Releases the connection pool and the event loops. */
+	/** Releases the connection pool, the event loops and the extraction threads. */
 	@Override
 	public void close() {
 		this.connections.dispose();
 		this.loops.dispose();
+		this.extraction.dispose();
 	}
 
 	/** Settings of a {@link ReactorFetchClient}. */
@@ -380,7 +343,25 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 		private int maxInFlight = 10_000;
 
+		private MemoryBudget memoryBudget = MemoryBudget.UNLIMITED;
+
 		private ToIntFunction<String> hostConcurrency = (host) -> 10_000;
+
+		private int maxHosts = 10_000;
+
+		private Duration hostIdleExpiry = Duration.ofMinutes(10);
+
+		private Set<String> crossOriginHeaders = Set.of("accept", "accept-language", "content-type", "user-agent");
+
+		private int extractionThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+		private Duration extractionTimeout = Duration.ofSeconds(1);
+
+		private long maxExtractionInput = 4 * 1024 * 1024;
+
+		private Set<String> namedHosts = Set.of();
+
+		private int maxHostTags = 50;
 
 		private String userAgent = "Fanout";
 
@@ -441,9 +422,9 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return this;
 		}
 
-		/** The {@code User-Agent} sent upstream unless a request sets its own. */
-		public Builder userAgent(String userAgent) {
-			this.userAgent = userAgent;
+		/** The bytes of response bodies held at once, all batches together, beyond a few KiB each. */
+		public Builder memoryBudget(MemoryBudget memoryBudget) {
+			this.memoryBudget = Objects.requireNonNull(memoryBudget);
 			return this;
 		}
 
@@ -456,7 +437,43 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			return this;
 		}
 
-		/** Where per-host circuit breakers come from. */
+		/** Most hosts (and tenant and host pairs) whose state is kept while idle, and for how long. */
+		public Builder hostState(int maxHosts, Duration idleExpiry) {
+			this.maxHosts = maxHosts;
+			this.hostIdleExpiry = Objects.requireNonNull(idleExpiry);
+			return this;
+		}
+
+		/** Headers, by name in any case, that follow a redirect to another origin. */
+		public Builder crossOriginHeaders(Set<String> names) {
+			this.crossOriginHeaders = names.stream()
+				.map((name) -> name.toLowerCase(Locale.ROOT))
+				.collect(Collectors.toUnmodifiableSet());
+			return this;
+		}
+
+		/** Threads that decode bodies and apply rules, how long one body may take, and how large it may be. */
+		public Builder extraction(int threads, Duration timeout, long maxInput) {
+			this.extractionThreads = threads;
+			this.extractionTimeout = Objects.requireNonNull(timeout);
+			this.maxExtractionInput = maxInput;
+			return this;
+		}
+
+		/** Hosts always tagged in metrics, and how many others may be. */
+		public Builder hostTags(Set<String> namedHosts, int maxOthers) {
+			this.namedHosts = Set.copyOf(namedHosts);
+			this.maxHostTags = maxOthers;
+			return this;
+		}
+
+		/** The {@code User-Agent} sent upstream unless a request sets its own. */
+		public Builder userAgent(String userAgent) {
+			this.userAgent = userAgent;
+			return this;
+		}
+
+		/** Where the circuit breakers' settings come from (by host, else the default). */
 		public Builder circuitBreakerRegistry(CircuitBreakerRegistry circuitBreakers) {
 			this.circuitBreakers = Objects.requireNonNull(circuitBreakers);
 			return this;

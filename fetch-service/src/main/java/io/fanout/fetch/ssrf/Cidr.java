@@ -2,19 +2,17 @@ package io.fanout.fetch.ssrf;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
+
+import io.netty.util.NetUtil;
 
 /**
  * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code fc00::/7}). A bare
- * address is a network of one.
+ * address is a network of one. Only full literals parse: never a host name, never a short form.
  *
  * @param network the network's address bytes (4 or 16)
  * @param prefix the number of leading bits that must match
  */
 public record Cidr(byte[] network, int prefix) {
-
-	// Only IP literals are accepted, so parsing never triggers a DNS lookup.
-	private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
 
 	/**
 	 * Parses {@code address[/prefix]}.
@@ -27,15 +25,11 @@ public record Cidr(byte[] network, int prefix) {
 		if (address.startsWith("[") && address.endsWith("]")) {
 			address = address.substring(1, address.length() - 1);
 		}
-		if (!LITERAL.matcher(address).matches()) {
-			throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR network");
-		}
-		byte[] bytes;
-		try {
-			bytes = InetAddress.getByName(address).getAddress();
-		}
-		catch (UnknownHostException ex) {
-			throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR network");
+		// A strict literal parser: no DNS lookup, and no BSD short forms ("10.1" for 10.0.0.1).
+		byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+		if (bytes == null) {
+			throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR network: write a literal "
+					+ "address with an optional prefix length, such as 10.0.0.0/8, 127.0.0.1 or fc00::/7");
 		}
 		if (address.contains(":") && bytes.length == 4) {
 			// The JDK turns IPv4-mapped IPv6 literals into IPv4; keep the IPv6 form asked for.

@@ -25,7 +25,7 @@ class AdmissionTests {
 
 	@Test
 	void grantsAtOnceWhileBothTheHostAndTheProcessHaveRoom() {
-		Admission admission = new Admission(10, (host) -> 2);
+		Admission admission = Admission.of(10, (host) -> 2);
 		Admission.Permit first = admission.admit("a.test").block(TIMEOUT);
 		Admission.Permit second = admission.admit("a.test").block(TIMEOUT);
 		assertThat(admission.inFlight("a.test")).isEqualTo(2);
@@ -38,7 +38,7 @@ class AdmissionTests {
 
 	@Test
 	void waitersAreServedInArrivalOrderAsPermitsComeBack() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		Admission.Permit holder = admission.admit("a.test").block(TIMEOUT);
 		List<Integer> order = new CopyOnWriteArrayList<>();
 		List<Admission.Permit> granted = new CopyOnWriteArrayList<>();
@@ -62,14 +62,14 @@ class AdmissionTests {
 
 	@Test
 	void hostsDoNotWaitForEachOther() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		admission.admit("busy.test").block(TIMEOUT);
 		StepVerifier.create(admission.admit("other.test")).expectNextCount(1).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
 	void theProcessLimitHoldsAcrossHosts() {
-		Admission admission = new Admission(2, (host) -> 10);
+		Admission admission = Admission.of(2, (host) -> 10);
 		Admission.Permit a = admission.admit("a.test").block(TIMEOUT);
 		admission.admit("b.test").block(TIMEOUT);
 		AtomicInteger grantedC = new AtomicInteger();
@@ -84,7 +84,7 @@ class AdmissionTests {
 
 	@Test
 	void aWaiterThatIsCancelledGivesUpItsPlace() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		Admission.Permit holder = admission.admit("a.test").block(TIMEOUT);
 		Disposable gaveUp = admission.admit("a.test").subscribe();
 		AtomicInteger grantedNext = new AtomicInteger();
@@ -97,7 +97,7 @@ class AdmissionTests {
 
 	@Test
 	void aWaiterCancelledWhileWaitingForTheProcessGivesItsHostPermitBack() {
-		Admission admission = new Admission(1, (host) -> 5);
+		Admission admission = Admission.of(1, (host) -> 5);
 		Admission.Permit holder = admission.admit("a.test").block(TIMEOUT);
 		Disposable waiting = admission.admit("b.test").subscribe();
 		assertThat(admission.inFlight("b.test")).isEqualTo(1);
@@ -109,7 +109,7 @@ class AdmissionTests {
 
 	@Test
 	void aTimeoutWhileWaitingLeavesNothingHeld() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		Admission.Permit holder = admission.admit("a.test").block(TIMEOUT);
 		StepVerifier.withVirtualTime(() -> admission.admit("a.test").timeout(Duration.ofSeconds(30)))
 			.expectSubscription()
@@ -123,7 +123,7 @@ class AdmissionTests {
 
 	@Test
 	void releasingTwiceGivesBackOnce() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		Admission.Permit permit = admission.admit("a.test").block(TIMEOUT);
 		permit.release();
 		permit.release();
@@ -134,7 +134,7 @@ class AdmissionTests {
 
 	@Test
 	void usingWhenReleasesOnCompletionErrorAndCancellation() {
-		Admission admission = new Admission(10, (host) -> 1);
+		Admission admission = Admission.of(10, (host) -> 1);
 		Mono<String> ok = Mono.usingWhen(admission.admit("a.test"), (permit) -> Mono.just("done"),
 				Admission.Permit::releasing, (permit, failure) -> permit.releasing(), Admission.Permit::releasing);
 		Mono<String> failing = Mono.usingWhen(admission.admit("a.test"),
@@ -151,7 +151,7 @@ class AdmissionTests {
 
 	@Test
 	void neverAdmitsMoreThanTheLimitUnderConcurrentUseAndCancellation() {
-		Admission admission = new Admission(1000, (host) -> 3);
+		Admission admission = Admission.of(1000, (host) -> 3);
 		AtomicInteger held = new AtomicInteger();
 		AtomicInteger most = new AtomicInteger();
 		List<Mono<Integer>> requests = new ArrayList<>();

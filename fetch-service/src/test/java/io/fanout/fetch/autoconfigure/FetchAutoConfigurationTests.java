@@ -8,6 +8,7 @@ import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.FetchOutcome;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FetchScope;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
@@ -98,8 +99,11 @@ class FetchAutoConfigurationTests {
 							io.fanout.fetch.RetryPolicy.NONE))
 					.block(Duration.ofSeconds(10));
 				assertThat(outcome.kind()).isEqualTo(OutcomeKind.CONNECTION_ERROR);
-				assertThat(registry.find("127.0.0.1")).hasValueSatisfying(
-						breaker -> assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(7));
+				// Its breaker is the client's own, for this tenant and host, not one of the registry's.
+				assertThat(registry.find("127.0.0.1")).isEmpty();
+				assertThat(context.getBean(ReactorFetchClient.class).breaker(FetchScope.SHARED, "127.0.0.1"))
+					.hasValueSatisfying(breaker -> assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls())
+						.isEqualTo(7));
 			});
 	}
 
@@ -126,7 +130,7 @@ class FetchAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserBeans {
 
-		static final FetchClient CLIENT = (requests, policy, include) -> Flux.empty();
+		static final FetchClient CLIENT = (requests, policy, include, scope) -> Flux.empty();
 
 		static final AddressRule RULE = AddressRule.allowing(List.of("10.0.0.0/8"));
 

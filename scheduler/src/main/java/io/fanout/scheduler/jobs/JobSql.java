@@ -1,5 +1,6 @@
 package io.fanout.scheduler.jobs;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,16 +33,24 @@ final class JobSql {
 	static final String FENCE = "id = :id AND lease_owner = :node AND attempt = :attempt AND status = '"
 			+ JobStatus.RUNNING.name() + "'";
 
+	/** The jobs columns that count results, one per {@link OutcomeKind}, in its order. */
+	static final String OUTCOME_COUNT_COLUMNS = Arrays.stream(OutcomeKind.values())
+		.map(JobSql::countColumn)
+		.collect(Collectors.joining(", "));
+
+	/** Zero for each of {@link #OUTCOME_COUNT_COLUMNS}: a new job's counts. */
+	static final String NO_OUTCOMES = Arrays.stream(OutcomeKind.values())
+		.map((kind) -> "0")
+		.collect(Collectors.joining(", "));
+
 	static final String JOB_COLUMNS = "id, owner, name, labels, priority, status, attempt, cancel_requested, "
-			+ "created_at, started_at, finished_at, deadline_ms, total, succeeded, http_error, timed_out, "
-			+ "connection_error, circuit_open, rejected, blocked, body_too_large, cancelled, idempotency_key, "
-			+ "schedule_id, error_kind, error_message";
+			+ "created_at, started_at, finished_at, deadline_ms, total, " + OUTCOME_COUNT_COLUMNS
+			+ ", idempotency_key, schedule_id, error_kind, error_message";
 
 	static final String RESULT_COLUMNS = "job_id, idx, method, url, outcome, http_status, attempts, "
 			+ "started_at, duration_us, body, body_size, extracted, error_kind, error_message";
 
-	static final String COUNT_COLUMNS = "total, succeeded, http_error, timed_out, connection_error, "
-			+ "circuit_open, rejected, blocked, body_too_large, cancelled";
+	static final String COUNT_COLUMNS = "total, " + OUTCOME_COUNT_COLUMNS;
 
 	/** A job's spec, of job_specs aliased {@code s}: compressed JSON, or text in rows older than V3. */
 	static final String SPEC_COLUMNS = "s.spec, s.spec_gzip";

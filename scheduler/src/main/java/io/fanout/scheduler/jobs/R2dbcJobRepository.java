@@ -30,6 +30,8 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import static io.fanout.scheduler.jobs.JobSql.CANCELLABLE;
 import static io.fanout.scheduler.jobs.JobSql.FINISHED;
 import static io.fanout.scheduler.jobs.JobSql.JOB_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.NO_OUTCOMES;
+import static io.fanout.scheduler.jobs.JobSql.OUTCOME_COUNT_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.RESULT_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.SPEC_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.COUNT_COLUMNS;
@@ -77,11 +79,10 @@ public final class R2dbcJobRepository implements JobRepository {
 		Instant createdAt = micros(job.createdAt());
 		Duration deadline = spec.deadline();
 		GenericExecuteSpec insertJob = this.sql.sql("INSERT INTO jobs (id, owner, name, labels, priority, status, "
-				+ "attempt, cancel_requested, created_at, deadline_ms, fail_fast, total, succeeded, http_error, "
-				+ "timed_out, connection_error, circuit_open, rejected, blocked, body_too_large, cancelled, "
-				+ "idempotency_key, spec_hash, schedule_id) VALUES (:id, :owner, :name, :labels, :priority, :status, "
-				+ "0, FALSE, :createdAt, :deadlineMs, :failFast, :total, 0, 0, 0, 0, 0, 0, 0, 0, 0, :key, :hash, "
-				+ ":scheduleId)")
+				+ "attempt, cancel_requested, created_at, deadline_ms, fail_fast, total, " + OUTCOME_COUNT_COLUMNS
+				+ ", idempotency_key, spec_hash, schedule_id) VALUES (:id, :owner, :name, :labels, :priority, "
+				+ ":status, 0, FALSE, :createdAt, :deadlineMs, :failFast, :total, " + NO_OUTCOMES
+				+ ", :key, :hash, :scheduleId)")
 			.bind("id", job.id())
 			.bind("owner", job.owner())
 			.bind("labels", this.rows.codec().writeLabels(spec.labels()))

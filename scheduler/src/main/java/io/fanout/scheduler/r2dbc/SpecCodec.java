@@ -27,6 +27,7 @@ import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.RetryPolicy.RetryOn;
 import io.fanout.scheduler.JobSpec;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.SerializationFeature;
@@ -196,16 +197,21 @@ public final class SpecCodec {
 
 	}
 
+	/**
+	 * A policy as stored. Fields added after the first version are nullable and left out while they
+	 * hold their default: specs stored earlier read as they did, and fingerprint as they did.
+	 */
 	public record StoredPolicy(int concurrency, long timeoutMillis, int maxAttempts, long initialBackoffMillis,
 			long maxBackoffMillis, List<String> retryOn, boolean failFast, long maxBodySize, boolean followRedirects,
-			int maxRedirects) {
+			int maxRedirects, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean allowRedirectToHttp) {
 
 		static StoredPolicy of(FetchPolicy policy) {
 			RetryPolicy retry = policy.retry();
 			return new StoredPolicy(policy.concurrency(), policy.timeout().toMillis(), retry.maxAttempts(),
 					retry.initialBackoff().toMillis(), retry.maxBackoff().toMillis(),
 					retry.retryOn().stream().map(Enum::name).sorted().toList(), policy.failFast(),
-					policy.maxBodySize(), policy.followRedirects(), policy.maxRedirects());
+					policy.maxBodySize(), policy.followRedirects(), policy.maxRedirects(),
+					policy.allowRedirectToHttp() ? Boolean.TRUE : null);
 		}
 
 		FetchPolicy toPolicy() {
@@ -214,7 +220,7 @@ public final class SpecCodec {
 			RetryPolicy retry = new RetryPolicy(this.maxAttempts, Duration.ofMillis(this.initialBackoffMillis),
 					Duration.ofMillis(this.maxBackoffMillis), on);
 			return new FetchPolicy(this.concurrency, Duration.ofMillis(this.timeoutMillis), retry, this.failFast,
-					this.maxBodySize, this.followRedirects, this.maxRedirects);
+					this.maxBodySize, this.followRedirects, this.maxRedirects, Boolean.TRUE.equals(this.allowRedirectToHttp));
 		}
 
 	}

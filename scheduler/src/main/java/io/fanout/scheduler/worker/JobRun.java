@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FetchScope;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
@@ -173,7 +174,8 @@ final class JobRun {
 			logger.info("Resuming job " + this.job.id() + " (attempt " + this.fence.attempt() + "): "
 					+ stored.cardinality() + " of " + requests.size() + " requests already have a result");
 		}
-		return this.fetchClient.fetchAll(requests, this.spec.policy(), (index) -> !stored.get(index))
+		return this.fetchClient.fetchAll(requests, this.spec.policy(), (index) -> !stored.get(index),
+				new FetchScope(this.job.owner()))
 			// Only a natural end of the fetch completes here: a stop cancels it instead.
 			.doOnComplete(() -> this.fetchedAll = true)
 			// Cancelling the fetch aborts its in-flight requests: their connections are closed.
