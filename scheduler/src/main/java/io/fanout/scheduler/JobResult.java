@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempts attempts made (0 when nothing was sent)
  * @param startedAt when the first attempt started, or when it was given up if never sent
  * @param duration from {@code startedAt} to the end, retries included
- * @param body the body as text, when textual and within the size limit
+ * @param body the body as text, when textual, within the size limit and within the stored-body limit
  * @param bodySize bytes of body received
  * @param extracted values of the extraction rules; a rule that matched nothing maps to null
  * @param error why it failed; null on success
@@ -42,8 +42,17 @@ public record JobResult(UUID jobId, int index, String method, URI url, OutcomeKi
 
 	/** The result of {@code request}, the job's request at {@code outcome.index()}. */
 	public static JobResult of(UUID jobId, FetchRequest request, FetchOutcome outcome) {
+		return of(jobId, request, outcome, Long.MAX_VALUE);
+	}
+
+	/**
+	 * The result of {@code request}, its body kept only if it is at most {@code maxStoredBody} bytes:
+	 * a larger one is left out ({@code bodySize} still says how large it was).
+	 */
+	public static JobResult of(UUID jobId, FetchRequest request, FetchOutcome outcome, long maxStoredBody) {
+		String body = (outcome.bodySize() <= maxStoredBody) ? outcome.body() : null;
 		return new JobResult(jobId, outcome.index(), request.method(), request.url(), outcome.kind(),
-				outcome.httpStatus(), outcome.attempts(), outcome.startedAt(), outcome.duration(), outcome.body(),
+				outcome.httpStatus(), outcome.attempts(), outcome.startedAt(), outcome.duration(), body,
 				outcome.bodySize(), outcome.extracted(), outcome.error());
 	}
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the job scheduler. The database is Spring Boot's {@code spring.r2dbc.*} (and
@@ -26,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cancelCheckInterval how often a worker checks its running jobs for cancellation and deadlines
  * @param resultBatchSize most results written in one batch
  * @param resultBatchInterval longest a result waits to be written while its batch fills
+ * @param maxStoredBodySize largest body stored with a result; a larger one is not stored (its size
+ * is), though extraction rules still ran on it
  * @param streamPollInterval how often a live result stream looks for new results
  * @param queueFullRetryAfter the wait suggested to clients when the queue is full
  * @param shutdownGracePeriod how long running jobs may go on at shutdown before they are released to
@@ -47,7 +50,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("30s") Duration leaseDuration,
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("500") int resultBatchSize,
-		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("250ms") Duration streamPollInterval,
+		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("1MB") DataSize maxStoredBodySize,
+		@DefaultValue("250ms") Duration streamPollInterval,
 		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
 		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
 		@DefaultValue("100") int purgeBatchSize, @DefaultValue("1s") Duration scheduleTickInterval,
@@ -68,6 +72,9 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("cancel-check-interval", cancelCheckInterval);
 		positive("result-batch-interval", resultBatchInterval);
 		positive("stream-poll-interval", streamPollInterval);
+		if (maxStoredBodySize == null || maxStoredBodySize.isNegative()) {
+			throw new IllegalArgumentException("fanout.scheduler.max-stored-body-size must not be negative");
+		}
 		positive("retention", retention);
 		positive("purge-interval", purgeInterval);
 		positive("schedule-tick-interval", scheduleTickInterval);
@@ -86,7 +93,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 	/** The defaults, as documented on each property. */
 	public static SchedulerProperties defaults() {
 		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
-				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), Duration.ofMillis(250),
+				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), DataSize.ofMegabytes(1),
+				Duration.ofMillis(250),
 				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,
 				Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
 	}

@@ -70,7 +70,9 @@ public final class TestDatabase implements AutoCloseable {
 		assumePostgres();
 		String schema = "fanout_test_" + suffix();
 		String base = POSTGRES_HOST + ":" + POSTGRES_PORT + "/test";
-		TestDatabase database = new TestDatabase("r2dbc:postgresql://" + base + "?schema=" + schema,
+		// Connections over R2DBC carry the schema as their application name: terminateConnections() finds them.
+		TestDatabase database = new TestDatabase("r2dbc:postgresql://" + base + "?schema=" + schema
+				+ "&applicationName=" + schema,
 				"jdbc:postgresql://" + base + "?currentSchema=" + schema, "postgres", "", schema);
 		database.execute("CREATE SCHEMA " + schema);
 		database.migrate();
@@ -154,6 +156,19 @@ public final class TestDatabase implements AutoCloseable {
 				.build());
 		}
 		return this.pool;
+	}
+
+	/**
+	 * Ends, on the server, every R2DBC connection to this PostgreSQL schema (as a restart of the
+	 * server would, for them): what a database blip looks like to the application.
+	 * @return how many were ended
+	 */
+	public long terminateConnections() {
+		if (this.schema == null) {
+			throw new IllegalStateException("only a PostgreSQL database has connections to end");
+		}
+		return queryForLong("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+				+ this.schema + "'");
 	}
 
 	/** Runs SQL over JDBC, for setting up and inspecting; from test threads only. */

@@ -48,6 +48,14 @@ final class Gate {
 	}
 
 	/**
+	 * Takes {@code weight} now, room or not, ahead of every waiter: for what is already held
+	 * elsewhere and only changes hands. Past the limit, nobody is let through until enough is back.
+	 */
+	synchronized void force(long weight) {
+		this.used += Math.min(weight, this.limit);
+	}
+
+	/**
 	 * Takes {@code waiter} out of the queue, if it is still waiting.
 	 * @return whether it was still waiting (false: it was granted meanwhile and holds its weight)
 	 */

@@ -1,6 +1,7 @@
 package io.fanout.fetch.admission;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import reactor.core.publisher.Mono;
 
@@ -29,6 +30,23 @@ public final class MemoryBudget {
 	 */
 	public Mono<Admission.Permit> reserve(long bytes) {
 		return Admission.through(List.of(new Admission.Stage(this.gate, Math.max(0, bytes))));
+	}
+
+	/**
+	 * Counts {@code bytes} that are already in memory, at once, even past the budget: for a holder
+	 * that takes over a body another holder read (the scheduler, from the fetch client). Making it
+	 * wait could wait forever for room that only its own progress gives back; counting it makes new
+	 * reads wait instead.
+	 */
+	public Admission.Permit take(long bytes) {
+		long weight = Math.max(0, bytes);
+		this.gate.force(weight);
+		AtomicBoolean released = new AtomicBoolean();
+		return () -> {
+			if (released.compareAndSet(false, true)) {
+				this.gate.release(weight);
+			}
+		};
 	}
 
 	/** The budget, in bytes. */

@@ -57,6 +57,15 @@ public final class Extraction {
 		return compile(rules).apply(body);
 	}
 
+	/**
+	 * Loads and runs both kinds of rule once on tiny documents: the first use of each library loads
+	 * classes for longer than an extraction budget, and should not cost a tenant's first response.
+	 */
+	public static void warmUp() {
+		compile(Map.of("json", "$.a")).apply("{\"a\": 1}");
+		compile(Map.of("html", "p")).apply("<p>a</p>");
+	}
+
 	static Rule parse(String field, @Nullable String rule) {
 		if (rule == null || rule.isBlank()) {
 			throw new InvalidFetchRequestException(field, "extraction rule must not be blank");

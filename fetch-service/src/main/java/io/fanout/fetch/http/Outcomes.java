@@ -86,8 +86,9 @@ final class Outcomes {
 			String text = Bodies.text(response);
 			return outcome(index, kind, response, attempts, startedAt, startNanos, text, rules.apply(text), reported);
 		})
-			.subscribeOn(this.extraction)
+			// The budget is the work's, not the wait for a thread: its clock starts on the extraction thread.
 			.timeout(this.budget, Schedulers.parallel())
+			.subscribeOn(this.extraction)
 			.onErrorResume(TimeoutException.class,
 					(timeout) -> Mono.just(failedExtraction(index, kind, response, attempts, startedAt, startNanos, null,
 							rules, reported, "extraction took longer than " + this.budget.toMillis() + " ms")));

@@ -49,6 +49,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.NetUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
@@ -121,6 +122,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		this.extraction = Schedulers.newBoundedElastic(builder.extractionThreads, builder.maxInFlight + 1000,
 				"fanout-extract", 60, true);
 		this.outcomes = new Outcomes(this.extraction, builder.extractionTimeout, builder.maxExtractionInput);
+		this.extraction.schedule(Extraction::warmUp);
 		this.metrics = new FetchMetrics(builder.meterRegistry, builder.namedHosts, builder.maxHostTags);
 		this.addressRule = builder.addressRule;
 		this.clock = builder.clock;
@@ -171,12 +173,23 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			BitSet finished = new BitSet(size);
 			// Rules are parsed once per batch, whatever the number of requests that share them.
 			Map<Map<String, String>, Extraction.Rules> rules = new ConcurrentHashMap<>();
+			// A body stays counted in the memory budget until its outcome is handed to the subscriber:
+			// outcomes waiting for demand hold their bodies too.
+			Map<Integer, MemoryHold> holds = new ConcurrentHashMap<>();
 			PrimitiveIterator.OfInt indexes = IntStream.range(0, size).filter(include).iterator();
 			Flux<FetchOutcome> outcomes = Concurrently.run(indexes, policy.concurrency(), index -> {
 				FetchRequest request = Objects.requireNonNull(requests.get(index), "request");
+				MemoryHold memory = new MemoryHold(this.admission);
+				holds.put(index, memory);
 				return fetchOne(index, request, rules.computeIfAbsent(request.extract(), Extraction::compile), policy,
-						scope);
-			}).doOnNext(outcome -> finished.set(outcome.index()));
+						scope, memory);
+			}).doOnNext(outcome -> {
+				finished.set(outcome.index());
+				MemoryHold delivered = holds.remove(outcome.index());
+				if (delivered != null) {
+					delivered.release();
+				}
+			}).doFinally((signal) -> holds.values().forEach(MemoryHold::release));
 			if (!policy.failFast()) {
 				return outcomes;
 			}
@@ -203,7 +216,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	}
 
 	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, Extraction.Rules rules, FetchPolicy policy,
-			FetchScope scope) {
+			FetchScope scope, MemoryHold memory) {
 		return Mono.defer(() -> {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
@@ -216,7 +229,6 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			}
 			CircuitBreaker breaker = this.guards.breaker(scope, host);
 			AtomicInteger attempts = new AtomicInteger();
-			MemoryHold memory = new MemoryHold(this.admission);
 			return attemptWithRetries(request, policy, breaker, host, attempts, memory, 0)
 				.flatMap(response -> this.outcomes.ofResponse(index, rules, response, attempts.get(), startedAt, start,
 						null))
@@ -233,7 +245,12 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 					}
 					this.metrics.recordOutcome(host, outcome);
 				})
-				.doFinally((signal) -> memory.release());
+				// An outcome made keeps its body's room until it is delivered; otherwise nothing is kept.
+				.doFinally((signal) -> {
+					if (signal != SignalType.ON_COMPLETE) {
+						memory.release();
+					}
+				});
 		});
 	}
 

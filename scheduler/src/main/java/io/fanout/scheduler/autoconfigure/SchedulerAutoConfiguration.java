@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fanout.fetch.FetchClient;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyLimits;
 import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
@@ -121,9 +122,10 @@ public final class SchedulerAutoConfiguration {
 	@ConditionalOnBean(FetchClient.class)
 	@ConditionalOnBooleanProperty(name = "fanout.scheduler.worker-enabled", matchIfMissing = true)
 	JobWorker fanoutJobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory) {
 		String nodeId = (properties.nodeId() != null) ? properties.nodeId() : defaultNodeId();
-		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC), nodeId);
+		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC),
+				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), nodeId);
 	}
 
 	@Bean

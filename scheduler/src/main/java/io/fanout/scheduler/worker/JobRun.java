@@ -3,15 +3,20 @@ package io.fanout.scheduler.worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.admission.Admission;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
@@ -22,11 +27,13 @@ import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.Fence;
 import io.fanout.scheduler.jobs.JobQueue;
 import io.fanout.scheduler.jobs.LeaseLostException;
+import io.fanout.scheduler.r2dbc.DatabaseFailures;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 /**
  * One claimed job being run by this node: fetches the requests that have no stored result yet,
@@ -39,6 +46,13 @@ final class JobRun {
 
 	/** Batches of results that may wait for the one being written. */
 	private static final int BATCHES_AHEAD = 8;
+
+	private static final Duration RETRY_FIRST_BACKOFF = Duration.ofMillis(100);
+
+	private static final Duration RETRY_MAX_BACKOFF = Duration.ofSeconds(2);
+
+	private static final Admission.Permit NOTHING_HELD = () -> {
+	};
 
 	/** Why a run stopped before every request had an outcome. */
 	enum StopReason {
@@ -69,7 +83,13 @@ final class JobRun {
 
 	private final SchedulerProperties properties;
 
+	private final long maxStoredBody;
+
 	private final Clock clock;
+
+	private final MemoryBudget memory;
+
+	private final Set<Admission.Permit> heldBodies = ConcurrentHashMap.newKeySet();
 
 	private final @Nullable Instant deadlineAt;
 
@@ -85,15 +105,21 @@ final class JobRun {
 
 	private volatile boolean sawFailure;
 
+	/**
+	 * @param memory the budget of body bytes held in the process, shared with the fetch client: the
+	 * bodies of results waiting to be written count in it
+	 */
 	JobRun(ClaimedJob claimed, JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			Instant claimedAt) {
+			MemoryBudget memory, Instant claimedAt) {
 		this.job = claimed.job();
 		this.spec = claimed.spec();
 		this.fence = claimed.fence();
 		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
+		this.maxStoredBody = properties.maxStoredBodySize().toBytes();
 		this.clock = clock;
+		this.memory = memory;
 		this.deadlineAt = this.job.deadlineAt();
 		this.leaseRenewedAt = claimedAt;
 	}
@@ -144,7 +170,11 @@ final class JobRun {
 				return Mono.empty();
 			})
 			.onErrorResume(this::failInternally)
-			.doFinally((signal) -> this.done.tryEmitEmpty());
+			.doFinally((signal) -> {
+				// Results that never reached the database (a stop, a lost lease) give their room back.
+				new ArrayList<>(this.heldBodies).forEach(this::giveBack);
+				this.done.tryEmitEmpty();
+			});
 	}
 
 	private Mono<Void> start() {
@@ -161,7 +191,9 @@ final class JobRun {
 			// A previous attempt stored a failure before it died: fail-fast has already tripped.
 			return finish(JobStatus.FAILED, failFastError(), "fail-fast: another request failed");
 		}
-		return this.queue.resultedIndexes(this.job.id()).flatMap(this::fetch).then(Mono.defer(this::conclude));
+		return whileLeaseHolds(this.queue.resultedIndexes(this.job.id()), "read the stored results")
+			.flatMap(this::fetch)
+			.then(Mono.defer(this::conclude));
 	}
 
 	private Mono<Void> fetch(BitSet stored) {
@@ -184,13 +216,65 @@ final class JobRun {
 				if (!outcome.succeeded()) {
 					this.sawFailure = true;
 				}
-				return JobResult.of(this.job.id(), requests.get(outcome.index()), outcome);
+				JobResult result = JobResult.of(this.job.id(), requests.get(outcome.index()), outcome, this.maxStoredBody);
+				return new Pending(result, hold(result));
 			})
 			.bufferTimeout(this.properties.resultBatchSize(), this.properties.resultBatchInterval(), true)
 			// Writes happen one at a time; while one runs, up to BATCHES_AHEAD more batches fill. When
-			// the database falls further behind, fetching waits for it.
-			.concatMap((batch) -> this.queue.appendResults(this.fence, batch), BATCHES_AHEAD)
+			// the database falls further behind (or is away for a while), fetching waits for it.
+			.concatMap(this::write, BATCHES_AHEAD)
 			.then();
+	}
+
+	/** Stores a batch, again and again while the database is unreachable and the lease still holds. */
+	private Mono<Void> write(List<Pending> batch) {
+		List<JobResult> results = batch.stream().map(Pending::result).toList();
+		return whileLeaseHolds(Mono.defer(() -> this.queue.appendResults(this.fence, results)), "store results")
+			.doFinally((signal) -> batch.forEach((pending) -> giveBack(pending.held())));
+	}
+
+	/**
+	 * Counts a result's body in the memory budget until it is written. The fetch client counted it
+	 * until it handed the outcome over; counting it here keeps new bodies waiting while results pile
+	 * up behind a slow or absent database.
+	 */
+	private Admission.Permit hold(JobResult result) {
+		String body = result.body();
+		if (body == null || body.isEmpty()) {
+			return NOTHING_HELD;
+		}
+		Admission.Permit held = this.memory.take(body.length());
+		this.heldBodies.add(held);
+		return held;
+	}
+
+	private void giveBack(Admission.Permit held) {
+		if (this.heldBodies.remove(held)) {
+			held.release();
+		}
+	}
+
+	/**
+	 * {@code write}, retried with backoff when it failed for want of a database connection, for as
+	 * long as this node's lease on the job has not run out: a database restart costs a pause, not the
+	 * job. Anything else, and a lost lease, fails at once.
+	 */
+	private <T> Mono<T> whileLeaseHolds(Mono<T> write, String what) {
+		return write.retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST_BACKOFF)
+			.maxBackoff(RETRY_MAX_BACKOFF)
+			.filter((failure) -> DatabaseFailures.isTransient(failure) && !hasLeaseExpired(this.clock.instant())
+					&& this.stopReason.get() != StopReason.LEASE_LOST)
+			.doBeforeRetry((signal) -> {
+				if (signal.totalRetriesInARow() == 0) {
+					logger.warn("Job " + this.job.id() + " could not " + what + " (" + signal.failure()
+							+ "); retrying while its lease holds");
+				}
+			})
+			.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+	}
+
+	/** A result on its way to the database, and the room its body holds meanwhile. */
+	private record Pending(JobResult result, Admission.Permit held) {
 	}
 
 	private Mono<Void> conclude() {
@@ -210,7 +294,7 @@ final class JobRun {
 					new JobError(JobError.Kind.DEADLINE_EXCEEDED, "the job's deadline of "
 							+ deadlineText(this.spec.deadline()) + " passed before every request had an outcome"),
 					"job deadline exceeded");
-			case SHUTDOWN -> this.queue.release(this.fence).doOnNext((released) -> {
+			case SHUTDOWN -> whileLeaseHolds(this.queue.release(this.fence), "release the job").doOnNext((released) -> {
 				if (released) {
 					logger.info("Released job " + this.job.id() + " to the queue at shutdown");
 				}
@@ -220,7 +304,8 @@ final class JobRun {
 	}
 
 	private Mono<Void> finish(JobStatus status, @Nullable JobError error, String why) {
-		return this.queue.finish(this.fence, status, error, this.spec.requests(), this.clock.instant(), why)
+		return whileLeaseHolds(Mono.defer(() -> this.queue.finish(this.fence, status, error, this.spec.requests(),
+				this.clock.instant(), why)), "record its end")
 			.doOnSuccess((ignored) -> logger.debug("Job " + this.job.id() + " ended " + status));
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fanout.fetch.FetchClient;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.JobQueue;
@@ -55,6 +56,8 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final MemoryBudget memory;
+
 	private final String nodeId;
 
 	private final Map<UUID, JobRun> running = new ConcurrentHashMap<>();
@@ -73,10 +76,20 @@ public final class JobWorker implements SmartLifecycle {
 
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			String nodeId) {
+		this(queue, fetchClient, properties, clock, MemoryBudget.UNLIMITED, nodeId);
+	}
+
+	/**
+	 * @param memory the process's budget of body bytes, shared with the fetch client: results waiting
+	 * to be written count in it
+	 */
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, String nodeId) {
 		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
 		this.clock = clock;
+		this.memory = memory;
 		this.nodeId = nodeId;
 	}
 
@@ -216,7 +229,11 @@ public final class JobWorker implements SmartLifecycle {
 			if (run != null) {
 				run.stop(JobRun.StopReason.CANCEL);
 			}
-		}).then();
+		}).then().onErrorResume((ex) -> {
+			// The leases are still worth renewing: the database may be back by then.
+			logger.warn("Looking for cancelled jobs on node " + this.nodeId + " failed: " + ex);
+			return Mono.empty();
+		});
 		Mono<Void> renewals = Flux.fromIterable(new ArrayList<>(this.running.values()))
 			.filter((run) -> run.isRenewalDue(now))
 			.concatMap((run) -> this.queue.renew(run.fence(), now.plus(this.properties.leaseDuration()))
@@ -271,7 +288,8 @@ public final class JobWorker implements SmartLifecycle {
 	}
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
-		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, claimedAt);
+		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
+				claimedAt);
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		if (logger.isDebugEnabled()) {

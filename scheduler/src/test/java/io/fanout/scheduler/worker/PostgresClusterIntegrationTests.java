@@ -165,6 +165,29 @@ class PostgresClusterIntegrationTests {
 	}
 
 	@Test
+	void aDatabaseBlipMidJobCostsNeitherTheLeaseNorARefetch() {
+		TestNode a = node("node-a", "fanout.scheduler.result-batch-size", "2");
+		JobSpec spec = JobSpec.of(IntStream.range(0, 24)
+			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/sleep/200?blip=" + i)))
+			.toList(), FetchPolicy.DEFAULT.withConcurrency(4));
+		Job job = a.jobService().submit("alice", spec).block(TIMEOUT);
+		await().atMost(TIMEOUT).until(() -> get(a, job).progress().done() >= 4);
+
+		// Every connection of the node goes at once, as in a PostgreSQL restart; the pool opens new ones.
+		assertThat(this.database.terminateConnections()).isPositive();
+
+		// The clock does not move: a job that waited for its lease to expire would never end here. The
+		// reads of the test itself may meet a dropped connection too.
+		await().atMost(TIMEOUT).ignoreExceptions().until(() -> get(a, job).status() == JobStatus.COMPLETED);
+		Job done = get(a, job);
+		assertThat(done.attempt()).isEqualTo(1);
+		assertThat(done.progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(24);
+		assertThat(IntStream.range(0, 24)).allSatisfy(
+				(i) -> assertThat(this.upstream.hits("/sleep/200?blip=" + i)).as("request %d", i).isEqualTo(1));
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(24);
+	}
+
+	@Test
 	void cancellingThroughAnotherNodeAbortsInFlightRequestsAndEndsTheJobCancelled() {
 		TestNode a = node("node-a");
 		TestNode b = node("node-b");
