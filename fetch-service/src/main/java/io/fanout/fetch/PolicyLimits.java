@@ -30,7 +30,10 @@ public record PolicyLimits(long maxBodySize, int maxRules, int maxRuleLength) {
 		this(maxBodySize, DEFAULT_MAX_RULES, Extraction.MAX_RULE_LENGTH);
 	}
 
-	/** What is wrong with the extraction rules of a request, every one, their fields relative to it. */
+	/**
+	 * What is wrong with the extraction rules of a request, every one, their fields relative to it:
+	 * too many, too long, or reading a regular expression.
+	 */
 	public List<Violation> checkRules(Map<String, String> rules) {
 		List<Violation> violations = new ArrayList<>();
 		if (rules.size() > this.maxRules) {
@@ -40,6 +43,10 @@ public record PolicyLimits(long maxBodySize, int maxRules, int maxRuleLength) {
 		rules.forEach((name, rule) -> {
 			if (rule.length() > this.maxRuleLength) {
 				violations.add(new Violation("extract." + name, "extraction rule is longer than " + this.maxRuleLength));
+			}
+			String refusal = Extraction.refusal(rule);
+			if (refusal != null) {
+				violations.add(new Violation("extract." + name, refusal));
 			}
 		});
 		return violations;

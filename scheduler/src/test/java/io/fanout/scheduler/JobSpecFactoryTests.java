@@ -64,6 +64,26 @@ class JobSpecFactoryTests {
 	}
 
 	@Test
+	void rulesAreLimitedInNumberAndLengthAndMayNotReadARegularExpression() {
+		JobSpecFactory factory = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000, 2, 30), 3);
+		JobDraft.Request hostile = new JobDraft.Request("http://e.test/1", null, null, null,
+				Map.of("json", "$[?(@ =~ /((a+)+)+b/)]"));
+		JobDraft.Request css = new JobDraft.Request("http://e.test/2", null, null, null,
+				Map.of("css", "p:matches(((a+)+)+b)"));
+		Map<String, String> many = new java.util.LinkedHashMap<>();
+		many.put("a", "$.a");
+		many.put("b", "$.b");
+		many.put("long", "$." + "x".repeat(40));
+		JobDraft.Request tooMany = new JobDraft.Request("http://e.test/3", null, null, null, many);
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> factory.create(draft(List.of(hostile, css, tooMany), PolicyOverrides.NONE)));
+		assertThat(refused.violations()).extracting(Violation::field)
+			.containsExactly("requests[0].extract.json", "requests[1].extract.css", "requests[2].extract",
+					"requests[2].extract.long");
+		assertThat(refused.violations().get(0).message()).contains("regular expressions are not allowed");
+	}
+
+	@Test
 	void aSpecBuiltElsewhereIsCheckedAgainstTheSameLimit() {
 		JobSpec five = JobSpec.of(List.of(io.fanout.fetch.FetchRequest.get("http://e.test/1"),
 				io.fanout.fetch.FetchRequest.get("http://e.test/2"), io.fanout.fetch.FetchRequest.get("http://e.test/3"),

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.fanout.fetch.InvalidFetchRequestException;
 import org.jspecify.annotations.Nullable;
@@ -14,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * {@code @name} the first match's attribute ({@code a.next@href}).
  * <p>
  * Rules may not contain regular expressions (JSONPath's {@code =~}, jsoup's {@code :matches…} and
- * {@code [attr~=…]}): a backtracking pattern takes time no budget can stop once it runs, so it is
- * refused when the rule is submitted. Everything else a rule does is linear in the body it reads.
+ * {@code [attr~=…]}): a backtracking pattern takes time no budget can stop once it runs. New
+ * submissions are refused ({@link #refusal}); a rule stored before the refusal existed still
+ * compiles, into one that is never run and fails its response's extraction with the reason.
+ * Everything else a rule does is linear in the body it reads.
  */
 public final class Extraction {
 
@@ -29,21 +32,37 @@ public final class Extraction {
 	}
 
 	/**
-	 * Checks that a rule parses and reads no regular expression, so a bad rule is refused before any
-	 * request is sent.
+	 * Checks that a rule parses, so a bad rule is refused before any request is sent.
 	 * @param field the field to name in the error
 	 * @param rule the rule text
-	 * @throws InvalidFetchRequestException if it does not parse or uses a regular expression
+	 * @throws InvalidFetchRequestException if it does not parse
 	 */
 	public static void validate(String field, @Nullable String rule) {
 		parse(field, rule);
 	}
 
+	/**
+	 * Why a rule may not be submitted although it parses, or null: it reads a regular expression.
+	 * Checked where submissions are checked, with the other limits on rules.
+	 */
+	public static @Nullable String refusal(String rule) {
+		return readsRegex(rule.strip()) ? NO_REGEX : null;
+	}
+
 	/** The rules of a request, parsed once, to apply to any number of bodies. */
 	public static Rules compile(Map<String, String> rules) {
 		Map<String, Rule> parsed = new LinkedHashMap<>();
-		rules.forEach((name, rule) -> parsed.put(name, parse("extract." + name, rule)));
-		return new Rules(parsed);
+		String refused = null;
+		for (Map.Entry<String, String> rule : rules.entrySet()) {
+			String field = "extract." + rule.getKey();
+			String reason = (rule.getValue() != null) ? refusal(rule.getValue()) : null;
+			if (reason != null) {
+				refused = (refused != null) ? refused : field + ": " + reason;
+				continue;
+			}
+			parsed.put(rule.getKey(), parse(field, rule.getValue()));
+		}
+		return new Rules(parsed, rules.keySet(), refused);
 	}
 
 	/**
@@ -74,9 +93,6 @@ public final class Extraction {
 		if (text.length() > MAX_RULE_LENGTH) {
 			throw new InvalidFetchRequestException(field, "extraction rule is longer than " + MAX_RULE_LENGTH);
 		}
-		if (readsRegex(text)) {
-			throw new InvalidFetchRequestException(field, NO_REGEX);
-		}
 		return text.startsWith("$") ? JsonPathRule.parse(field, text) : CssRule.parse(field, text);
 	}
 
@@ -93,13 +109,24 @@ public final class Extraction {
 
 		private final Map<String, Rule> rules;
 
-		private Rules(Map<String, Rule> rules) {
+		private final Set<String> names;
+
+		private final @Nullable String refusal;
+
+		private Rules(Map<String, Rule> rules, Set<String> names, @Nullable String refusal) {
 			this.rules = rules;
+			this.names = Set.copyOf(names);
+			this.refusal = refusal;
 		}
 
 		/** Whether there is no rule at all. */
 		public boolean isEmpty() {
-			return this.rules.isEmpty();
+			return this.names.isEmpty();
+		}
+
+		/** Why these rules are never applied (one of them is refused), or null. */
+		public @Nullable String refusal() {
+			return this.refusal;
 		}
 
 		/**
@@ -107,8 +134,11 @@ public final class Extraction {
 		 * loop (the test suites' BlockHound refuses that).
 		 */
 		public Map<String, @Nullable Object> apply(String body) {
-			if (this.rules.isEmpty()) {
+			if (this.names.isEmpty()) {
 				return Map.of();
+			}
+			if (this.refusal != null) {
+				return nothing();
 			}
 			Map<String, @Nullable Object> values = new LinkedHashMap<>();
 			ParsedBody parsed = new ParsedBody(body);
@@ -128,11 +158,11 @@ public final class Extraction {
 
 		/** Every rule's name with no value: for a body that was not read. */
 		public Map<String, @Nullable Object> nothing() {
-			if (this.rules.isEmpty()) {
+			if (this.names.isEmpty()) {
 				return Map.of();
 			}
 			Map<String, @Nullable Object> values = new LinkedHashMap<>();
-			this.rules.keySet().forEach((name) -> values.put(name, null));
+			this.names.forEach((name) -> values.put(name, null));
 			return Collections.unmodifiableMap(values);
 		}
 

@@ -75,6 +75,12 @@ final class Outcomes {
 			String text = Bodies.text(response);
 			return Mono.just(outcome(index, kind, response, attempts, startedAt, startNanos, text, Map.of(), reported));
 		}
+		if (rules.refusal() != null) {
+			return Mono.fromCallable(() -> Bodies.text(response))
+				.subscribeOn(this.extraction)
+				.map((text) -> failedExtraction(index, kind, response, attempts, startedAt, startNanos, text, rules,
+						reported, "rule refused: " + rules.refusal()));
+		}
 		if (response.length() > this.maxInput && !rules.isEmpty()) {
 			return Mono.fromCallable(() -> Bodies.text(response))
 				.subscribeOn(this.extraction)

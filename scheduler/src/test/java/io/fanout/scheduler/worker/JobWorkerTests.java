@@ -2,8 +2,10 @@ package io.fanout.scheduler.worker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -13,6 +15,7 @@ import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
@@ -22,6 +25,7 @@ import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.DefaultJobService;
+import io.fanout.scheduler.jobs.Fence;
 import io.fanout.scheduler.jobs.JobQueue;
 import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.TestProperties;
@@ -33,6 +37,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -225,6 +232,52 @@ class JobWorkerTests {
 			.isZero();
 	}
 
+	@Test
+	void bodiesLargerThanTheStoredBodyLimitAreNotStoredThoughTheirSizeIs() throws InterruptedException {
+		stop(this.worker);
+		startWorker(TestProperties.handDriven("max-stored-body-size", "100B"));
+		List<FetchRequest> requests = List.of(FetchRequest.get(this.upstream.url("/ok/small")),
+				FetchRequest.get(this.upstream.url("/html")).withExtract(Map.of("title", "title")));
+		Job job = this.service.submit("alice", JobSpec.of(requests, FetchPolicy.DEFAULT)).block(TIMEOUT);
+		awaitStatus(job, JobStatus.COMPLETED);
+
+		List<JobResult> results = this.service.results("alice", job.id(), ResultQuery.all())
+			.block(TIMEOUT)
+			.items();
+		assertThat(results.get(0).body()).contains("/ok/small");
+		assertThat(results.get(1).outcome()).isEqualTo(OutcomeKind.SUCCEEDED);
+		assertThat(results.get(1).body()).isNull();
+		assertThat(results.get(1).bodySize()).isGreaterThan(100);
+		// Extraction read the whole body all the same.
+		assertThat(results.get(1).extracted()).containsEntry("title", "Fanout");
+	}
+
+	@Test
+	void resultsWaitingForTheDatabaseCountInTheMemoryBudgetUntilWritten() throws InterruptedException {
+		MemoryBudget budget = new MemoryBudget(10 * 1024 * 1024);
+		Sinks.Empty<Void> databaseBack = Sinks.empty();
+		JobQueue slowToWrite = new DelayedWrites(this.store, databaseBack.asMono());
+		SchedulerProperties properties = TestProperties.handDriven("result-batch-size", "2");
+		JobWorker worker = new JobWorker(slowToWrite, fixture.fetchClient(), properties, this.clock, budget, "node-m");
+		stop(this.worker);
+		this.worker = worker;
+		this.service = fixture.jobService(properties, worker::wakeUp);
+		worker.start();
+		List<FetchRequest> requests = IntStream.range(0, 6)
+			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/html?memory=" + i)))
+			.toList();
+		Job job = this.service.submit("alice", JobSpec.of(requests, FetchPolicy.DEFAULT)).block(TIMEOUT);
+
+		await().atMost(TIMEOUT).until(() -> IntStream.range(0, 6).allMatch((i) -> this.upstream.hits("/html?memory=" + i) == 1));
+		// Every body fetched is held somewhere until its batch is written: in the fetch client's
+		// hands while it waits for demand, in the worker's once delivered.
+		await().atMost(TIMEOUT).until(() -> budget.held() > 0);
+		databaseBack.tryEmitEmpty();
+		awaitStatus(job, JobStatus.COMPLETED);
+		await().atMost(TIMEOUT).until(() -> budget.held() == 0);
+		assertThat(get(job).progress().count(OutcomeKind.SUCCEEDED)).isEqualTo(6);
+	}
+
 	/**
 	 * Starts a worker whose loops only run at start: the test moves the clock and calls the worker's
 	 * hooks itself. Submissions still wake it up, as they do in production.
@@ -260,6 +313,71 @@ class JobWorkerTests {
 	private static JobResult succeeded(Job job, List<FetchRequest> requests, int index, Instant at) {
 		return JobResult.of(job.id(), requests.get(index), new FetchOutcome(index, OutcomeKind.SUCCEEDED, 200, 1, at,
 				Duration.ofMillis(1), "{}", 2, Map.of(), null));
+	}
+
+	/** A queue whose result writes wait until the database is "back". */
+	private static final class DelayedWrites implements JobQueue {
+
+		private final JobQueue queue;
+
+		private final Mono<Void> back;
+
+		DelayedWrites(JobQueue queue, Mono<Void> back) {
+			this.queue = queue;
+			this.back = back;
+		}
+
+		@Override
+		public Mono<Void> appendResults(Fence fence, List<JobResult> results) {
+			return this.back.then(this.queue.appendResults(fence, results));
+		}
+
+		@Override
+		public Mono<Integer> requeueExpired(Instant now) {
+			return this.queue.requeueExpired(now);
+		}
+
+		@Override
+		public Flux<ClaimedJob> claim(String node, int max, Instant now, Instant leaseUntil) {
+			return this.queue.claim(node, max, now, leaseUntil);
+		}
+
+		@Override
+		public Mono<Boolean> renew(Fence fence, Instant leaseUntil) {
+			return this.queue.renew(fence, leaseUntil);
+		}
+
+		@Override
+		public Flux<UUID> findCancelRequested(String node) {
+			return this.queue.findCancelRequested(node);
+		}
+
+		@Override
+		public Mono<BitSet> resultedIndexes(UUID jobId) {
+			return this.queue.resultedIndexes(jobId);
+		}
+
+		@Override
+		public Mono<Void> finish(Fence fence, JobStatus to, JobError error, List<FetchRequest> requests, Instant now,
+				String why) {
+			return this.queue.finish(fence, to, error, requests, now, why);
+		}
+
+		@Override
+		public Mono<Boolean> release(Fence fence) {
+			return this.queue.release(fence);
+		}
+
+		@Override
+		public Mono<Integer> purgeFinishedBefore(Instant cutoff, int batchSize) {
+			return this.queue.purgeFinishedBefore(cutoff, batchSize);
+		}
+
+		@Override
+		public Mono<Lease> lease(UUID jobId) {
+			return this.queue.lease(jobId);
+		}
+
 	}
 
 }
