@@ -1,5 +1,6 @@
 package io.fanout.fetch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,17 @@ import io.fanout.fetch.extract.Extraction;
  * @param maxBodySize largest {@code maxBodySize} a submission may ask for
  * @param maxRules most extraction rules on one request
  * @param maxRuleLength longest extraction rule
+ * @param maxTimeout longest {@code timeout} a submission may ask for
+ * @param maxBackoff longest {@code retry.maxBackoff} a submission may ask for
  */
-public record PolicyLimits(long maxBodySize, int maxRules, int maxRuleLength) {
+public record PolicyLimits(long maxBodySize, int maxRules, int maxRuleLength, Duration maxTimeout,
+		Duration maxBackoff) {
+
+	/** Longest timeout allowed when nothing else is configured. */
+	public static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(5);
+
+	/** Longest backoff allowed when nothing else is configured. */
+	public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
 	/** Extraction rules allowed per request when nothing else is configured. */
 	public static final int DEFAULT_MAX_RULES = 20;
@@ -23,11 +33,14 @@ public record PolicyLimits(long maxBodySize, int maxRules, int maxRuleLength) {
 		if (maxBodySize < 0 || maxRules < 0 || maxRuleLength < 1) {
 			throw new IllegalArgumentException("limits must not be negative, and a rule may have a character");
 		}
+		if (maxTimeout == null || maxTimeout.isNegative() || maxTimeout.isZero() || maxBackoff == null || maxBackoff.isNegative()) {
+			throw new IllegalArgumentException("the longest timeout must be positive, the longest backoff not negative");
+		}
 	}
 
-	/** These body limits, with the default extraction limits. */
+	/** This body limit, with the default limits for the rest. */
 	public PolicyLimits(long maxBodySize) {
-		this(maxBodySize, DEFAULT_MAX_RULES, Extraction.MAX_RULE_LENGTH);
+		this(maxBodySize, DEFAULT_MAX_RULES, Extraction.MAX_RULE_LENGTH, DEFAULT_MAX_TIMEOUT, DEFAULT_MAX_BACKOFF);
 	}
 
 	/**

@@ -16,13 +16,35 @@ import org.jspecify.annotations.Nullable;
  * @param followRedirects whether 3xx responses with a {@code Location} are followed
  * @param maxBodySize most bytes of a response body read
  * @param allowRedirectToHttp whether a redirect from {@code https} to {@code http} is followed
+ * @param rateLimit how fast the batch's requests may go
+ * @param flowControl the budget shared with the tenant's other batches of the same key
  */
 public record PolicyOverrides(@Nullable Integer concurrency, @Nullable Duration timeout, @Nullable Retry retry,
 		@Nullable Boolean failFast, @Nullable Boolean followRedirects, @Nullable Long maxBodySize,
-		@Nullable Boolean allowRedirectToHttp) {
+		@Nullable Boolean allowRedirectToHttp, @Nullable RateLimit rateLimit, @Nullable Flow flowControl) {
 
 	/** Nothing given: the defaults as they are. */
-	public static final PolicyOverrides NONE = new PolicyOverrides(null, null, null, null, null, null, null);
+	public static final PolicyOverrides NONE = new PolicyOverrides(null, null, null, null, null, null, null, null,
+			null);
+
+	/**
+	 * A rate a submission gives: {@code permits} per {@code period}, both required.
+	 *
+	 * @param permits requests per period
+	 * @param period the period
+	 */
+	public record RateLimit(@Nullable Integer permits, @Nullable Duration period) {
+	}
+
+	/**
+	 * The flow control a submission gives.
+	 *
+	 * @param key the key shared with other batches of the tenant
+	 * @param rate how fast the key's requests may go
+	 * @param parallelism most of the key's requests in flight at once
+	 */
+	public record Flow(@Nullable String key, @Nullable RateLimit rate, @Nullable Integer parallelism) {
+	}
 
 	/**
 	 * The retry settings a submission gives.

@@ -1,5 +1,6 @@
 package io.fanout.scheduler;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +29,24 @@ public final class JobSpecFactory {
 
 	private final int maxRequestsPerJob;
 
+	private final Duration maxDeadline;
+
+	/** With the default longest deadline, a day. */
+	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob) {
+		this(defaults, limits, maxRequestsPerJob, Duration.ofDays(1));
+	}
+
 	/**
 	 * @param defaults the policy for what a submission leaves out
 	 * @param limits what a submission may ask for
 	 * @param maxRequestsPerJob most requests in one job
+	 * @param maxDeadline longest deadline a submission may ask for
 	 */
-	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob) {
+	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob, Duration maxDeadline) {
 		this.defaults = defaults;
 		this.limits = limits;
 		this.maxRequestsPerJob = maxRequestsPerJob;
+		this.maxDeadline = maxDeadline;
 	}
 
 	/**
@@ -57,6 +67,9 @@ public final class JobSpecFactory {
 		int priority = (draft.priority() != null) ? draft.priority() : 0;
 		int requestCount = (draft.requests() != null) ? draft.requests().size() : 0;
 		violations.addAll(JobSpec.violations(draft.name(), labels, priority, requestCount, draft.deadline()));
+		if (draft.deadline() != null && draft.deadline().compareTo(this.maxDeadline) > 0) {
+			violations.add(new Violation("deadline", "deadline must be at most " + this.maxDeadline));
+		}
 		if (!violations.isEmpty()) {
 			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
 		}

@@ -60,11 +60,14 @@ public record ScheduleDeclaration(@Nullable String owner, @Nullable Trigger trig
 	 * @param followRedirects whether redirects are followed
 	 * @param maxBodySize most bytes of a response body read
 	 * @param allowRedirectToHttp whether a redirect from https to plain http is followed
+	 * @param rateLimit how fast the job's requests may go ({@code permits} per {@code period})
+	 * @param flowControl the budget shared with the owner's other jobs of the same {@code key}
 	 */
 	public record Template(@Nullable String name, @DefaultValue Map<String, String> labels, int priority,
 			@DefaultValue List<Request> requests, @Nullable Integer concurrency, @Nullable Duration timeout,
 			@Nullable Duration deadline, @Nullable Retry retry, boolean failFast, boolean followRedirects,
-			@Nullable DataSize maxBodySize, boolean allowRedirectToHttp) {
+			@Nullable DataSize maxBodySize, boolean allowRedirectToHttp, PolicyOverrides.@Nullable RateLimit rateLimit,
+			PolicyOverrides.@Nullable Flow flowControl) {
 
 		JobDraft toDraft() {
 			Retry again = this.retry;
@@ -72,7 +75,8 @@ public record ScheduleDeclaration(@Nullable String owner, @Nullable Trigger trig
 					(again != null) ? new PolicyOverrides.Retry(again.maxAttempts(), again.initialBackoff(),
 							again.maxBackoff()) : null,
 					this.failFast, this.followRedirects,
-					(this.maxBodySize != null) ? this.maxBodySize.toBytes() : null, this.allowRedirectToHttp);
+					(this.maxBodySize != null) ? this.maxBodySize.toBytes() : null, this.allowRedirectToHttp,
+					this.rateLimit, this.flowControl);
 			return new JobDraft(this.name, this.labels, this.priority,
 					this.requests.stream()
 						.map((request) -> new JobDraft.Request(request.url(), request.method(), request.headers(),

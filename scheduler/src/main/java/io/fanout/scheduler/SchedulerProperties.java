@@ -20,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrentJobs most jobs this instance runs at once
  * @param maxQueuedJobs most jobs waiting in the queue, all owners together; submissions beyond are refused
  * @param maxRequestsPerJob most requests in one job
+ * @param maxDeadline longest deadline a job may ask for
  * @param leaseDuration how long a claimed job stays with its worker without a renewal; after that,
  * another instance may take it over
  * @param leaseRenewInterval how often a worker renews the leases of its jobs; well below the lease duration
@@ -47,7 +48,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("fanout.scheduler")
 public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
 		@DefaultValue("4") int maxConcurrentJobs, @DefaultValue("1000") int maxQueuedJobs,
-		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("30s") Duration leaseDuration,
+		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("1d") Duration maxDeadline,
+		@DefaultValue("30s") Duration leaseDuration,
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("500") int resultBatchSize,
 		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("1MB") DataSize maxStoredBodySize,
@@ -67,6 +69,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("result-batch-size", resultBatchSize);
 		positive("purge-batch-size", purgeBatchSize);
 		positive("lease-duration", leaseDuration);
+		positive("max-deadline", maxDeadline);
 		positive("lease-renew-interval", leaseRenewInterval);
 		positive("poll-interval", pollInterval);
 		positive("cancel-check-interval", cancelCheckInterval);
@@ -92,7 +95,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 
 	/** The defaults, as documented on each property. */
 	public static SchedulerProperties defaults() {
-		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(10),
+		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofDays(1), Duration.ofSeconds(30),
+				Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), DataSize.ofMegabytes(1),
 				Duration.ofMillis(250),
 				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,

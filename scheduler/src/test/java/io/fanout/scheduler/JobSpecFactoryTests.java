@@ -35,7 +35,7 @@ class JobSpecFactoryTests {
 	void everyInvalidPartIsNamedByItsPathInOrder() {
 		JobDraft draft = new JobDraft("x".repeat(201), Map.of("no spaces", "v"), 5000,
 				List.of(request("ftp://example.com/"), request("http://example.com/ok"), request(null)),
-				new PolicyOverrides(0, null, new PolicyOverrides.Retry(11, null, null), null, null, 2_000_000L, null),
+				new PolicyOverrides(0, null, new PolicyOverrides.Retry(11, null, null), null, null, 2_000_000L, null, null, null),
 				Duration.ZERO);
 		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
 				() -> this.factory.create(draft));
@@ -65,7 +65,8 @@ class JobSpecFactoryTests {
 
 	@Test
 	void rulesAreLimitedInNumberAndLengthAndMayNotReadARegularExpression() {
-		JobSpecFactory factory = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000, 2, 30), 3);
+		JobSpecFactory factory = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000, 2, 30,
+				PolicyLimits.DEFAULT_MAX_TIMEOUT, PolicyLimits.DEFAULT_MAX_BACKOFF), 3);
 		JobDraft.Request hostile = new JobDraft.Request("http://e.test/1", null, null, null,
 				Map.of("json", "$[?(@ =~ /((a+)+)+b/)]"));
 		JobDraft.Request css = new JobDraft.Request("http://e.test/2", null, null, null,

@@ -55,7 +55,7 @@ class ScheduleSpecFactoryTests {
 	void everyInvalidPartIsNamedTheTemplatesUnderTemplate() {
 		JobDraft badTemplate = new JobDraft(null, null, null,
 				List.of(new JobDraft.Request("ftp://example.com/", null, null, null, null)),
-				new PolicyOverrides(0, null, null, null, null, null, null), null);
+				new PolicyOverrides(0, null, null, null, null, null, null, null, null), null);
 		InvalidScheduleException refused = catchThrowableOfType(InvalidScheduleException.class,
 				() -> this.factory.create(new ScheduleDraft("", new ScheduleDraft.Trigger("0 * * * *", "Atlantis", null),
 						badTemplate, null, null, Duration.ofHours(2))));

@@ -3,9 +3,13 @@ package io.fanout.test;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +29,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * A real HTTP server on a loopback address for tests to fetch from. It counts what it sees:
  * connections opened and closed, requests in all and per path (with its query), requests in flight
  * and the most ever in flight, bytes of large bodies sent, {@code /never} requests still open and
- * aborted; and it records the {@code Authorization} headers it received. Routes, by the path without
+ * aborted; and it records the {@code Authorization} headers it received, and when each request
+ * arrived (for rates: {@link #mostInAnyWindow}, {@link #span}). Routes, by the path without
  * its query:
  * <ul>
  * <li>{@code /ok} answers 200 {@code ok} as text; {@code /ok/...} answers 200
@@ -39,6 +44,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * {@code recovered};</li>
  * <li>{@code /throttled/{seconds}} answers 429 with that {@code Retry-After} to the first request of
  * each distinct path, then 200 {@code welcome back};</li>
+ * <li>{@code /limited/{perSecond}[/retry-after]/...} answers like {@code /ok/...} while fewer than
+ * {@code perSecond} requests of all {@code /limited} paths were answered in the last second, and 429
+ * otherwise (with {@code Retry-After: 1} if asked), recording when it refused;</li>
  * <li>{@code /json}, {@code /html} and {@code /image} answer a small weather document, a small page
  * and a few bytes of PNG;</li>
  * <li>{@code /big/{mebibytes}[/declared]} streams that many MiB, with a {@code Content-Length} if
@@ -77,6 +85,13 @@ public final class TestUpstream implements AutoCloseable {
 	private final Map<String, Sinks.One<Boolean>> gates = new ConcurrentHashMap<>();
 
 	private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+	private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+
+	/** When {@code /limited} requests were answered 200, within the last second; guarded by itself. */
+	private final Deque<Long> limitedAnswered = new ArrayDeque<>();
+
+	private final List<Long> refusedByRate = new CopyOnWriteArrayList<>();
 
 	private final DisposableServer server;
 
@@ -176,8 +191,45 @@ public final class TestUpstream implements AutoCloseable {
 		return this.bytesSent.get();
 	}
 
+	/**
+	 * The most requests whose path starts with {@code prefix} that arrived within any span of
+	 * {@code window}: what an upstream enforcing a rate over that window would have counted.
+	 */
+	public int mostInAnyWindow(String prefix, Duration window) {
+		long[] times = arrivalTimes(prefix);
+		int most = 0;
+		int from = 0;
+		for (int to = 0; to < times.length; to++) {
+			while (times[to] - times[from] >= window.toNanos()) {
+				from++;
+			}
+			most = Math.max(most, to - from + 1);
+		}
+		return most;
+	}
+
+	/** The time from the first to the last arrival of a request whose path starts with {@code prefix}. */
+	public Duration span(String prefix) {
+		long[] times = arrivalTimes(prefix);
+		return (times.length < 2) ? Duration.ZERO : Duration.ofNanos(times[times.length - 1] - times[0]);
+	}
+
+	/** When ({@link System#nanoTime()}) {@code /limited} requests were refused with 429, in order. */
+	public List<Long> refusedByRate() {
+		return List.copyOf(this.refusedByRate);
+	}
+
+	private long[] arrivalTimes(String prefix) {
+		return this.arrivals.stream()
+			.filter((arrival) -> arrival.uri().startsWith(prefix))
+			.mapToLong(Arrival::nanos)
+			.sorted()
+			.toArray();
+	}
+
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String uri = request.uri();
+		this.arrivals.add(new Arrival(uri, System.nanoTime()));
 		String authorization = request.requestHeaders().get("Authorization");
 		if (authorization != null) {
 			this.authorizations.add(authorization);
@@ -231,6 +283,9 @@ public final class TestUpstream implements AutoCloseable {
 			case "throttled":
 				return (count == 1) ? response.status(429).header("Retry-After", parts[2]).send().then()
 						: text(response, "welcome back");
+			case "limited":
+				return limited(Integer.parseInt(parts[2]), parts.length > 3 && parts[3].equals("retry-after"), uri,
+						response);
 			case "json":
 				return response.header("Content-Type", "application/json").sendString(Mono.just(WEATHER)).then();
 			case "html":
@@ -254,6 +309,28 @@ public final class TestUpstream implements AutoCloseable {
 			default:
 				return response.status(404).send();
 		}
+	}
+
+	private Mono<Void> limited(int perSecond, boolean retryAfter, String uri, HttpServerResponse response) {
+		long now = System.nanoTime();
+		boolean refused;
+		synchronized (this.limitedAnswered) {
+			while (!this.limitedAnswered.isEmpty() && now - this.limitedAnswered.peekFirst() >= 1_000_000_000L) {
+				this.limitedAnswered.pollFirst();
+			}
+			refused = this.limitedAnswered.size() >= perSecond;
+			if (!refused) {
+				this.limitedAnswered.addLast(now);
+			}
+		}
+		if (!refused) {
+			return json(response, uri);
+		}
+		this.refusedByRate.add(now);
+		if (retryAfter) {
+			response.header("Retry-After", "1");
+		}
+		return response.status(429).sendString(Mono.just("slow down")).then();
 	}
 
 	private static String redirectTarget(String uri) {
@@ -287,6 +364,9 @@ public final class TestUpstream implements AutoCloseable {
 
 	private static Mono<Void> text(HttpServerResponse response, String body) {
 		return response.header("Content-Type", "text/plain; charset=utf-8").sendString(Mono.just(body)).then();
+	}
+
+	private record Arrival(String uri, long nanos) {
 	}
 
 	@Override

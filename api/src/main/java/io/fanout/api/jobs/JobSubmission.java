@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param failFast whether the first failure cancels the rest
  * @param followRedirects whether 3xx responses are followed
  * @param allowRedirectToHttp whether a redirect from https to plain http is followed
+ * @param rateLimit how fast the job's requests may go
+ * @param flowControl the budget the job shares with the tenant's other jobs of the same key
  * @param maxBodySize most bytes of a response body read
  * @param priority higher runs first
  * @param labels labels to filter jobs by
@@ -46,6 +48,10 @@ public record JobSubmission(
 		@Schema(description = "Whether a redirect from `https` to plain `http` is followed; refused by default, "
 				+ "since the rest of the exchange would travel in clear text.",
 				example = "false") @Nullable Boolean allowRedirectToHttp,
+		@Schema(description = "How fast this job's requests may go, all hosts together: `permits` per `period`, "
+				+ "spread evenly. Requests wait for their turn (their timeout not counting), within the job's "
+				+ "deadline.") @Nullable RateLimit rateLimit,
+		@Nullable FlowControl flowControl,
 		@Schema(description = "Most bytes of a response body read, default 1 MiB, at most "
 				+ "`fanout.fetch.max-body-size` (10 MB by default).", example = "1048576",
 				minimum = "0") @Nullable Long maxBodySize,
@@ -101,6 +107,40 @@ public record JobSubmission(
 					format = "duration", example = "PT0.2S") @Nullable Duration initialBackoff,
 			@Schema(description = "Longest wait between attempts, Retry-After included.", type = "string",
 					format = "duration", example = "PT5S") @Nullable Duration maxBackoff) {
+	}
+
+	/**
+	 * A rate: {@code permits} requests per {@code period}, spread evenly.
+	 *
+	 * @param permits requests per period
+	 * @param period the period
+	 */
+	@Schema(name = "RateLimit", description = "At most `permits` requests per `period`, spread evenly (one every "
+			+ "period / permits, no bursts).", requiredProperties = { "permits", "period" })
+	public record RateLimit(
+			@Schema(description = "Requests per period, 1 to 100,000.", example = "10", minimum = "1",
+					maximum = "100000") @Nullable Integer permits,
+			@Schema(description = "The period, ISO-8601, 1 ms to 1 hour.", type = "string", format = "duration",
+					example = "PT1S") @Nullable Duration period) {
+	}
+
+	/**
+	 * A budget shared by the tenant's jobs that name the same key.
+	 *
+	 * @param key the key
+	 * @param rate how fast the key's requests may go
+	 * @param parallelism most of the key's requests in flight at once
+	 */
+	@Schema(name = "FlowControl", description = "A budget this job shares with the tenant's other jobs that name "
+			+ "the same `key`: together their requests go at most at `rate` and at most `parallelism` at once. Keys "
+			+ "are the tenant's own. When jobs name one key with different limits, those of the job that started "
+			+ "last apply. The rate holds across replicas on PostgreSQL; the parallelism per replica.",
+			requiredProperties = { "key" })
+	public record FlowControl(
+			@Schema(description = "1 to 100 letters, digits and `.` `_` `:` `-`.", example = "partner-api")
+			@Nullable String key, @Nullable RateLimit rate,
+			@Schema(description = "Most of the key's requests in flight at once, 1 to 10,000.", example = "5",
+					minimum = "1", maximum = "10000") @Nullable Integer parallelism) {
 	}
 
 	@Override

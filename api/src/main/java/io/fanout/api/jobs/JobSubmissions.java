@@ -40,9 +40,17 @@ public class JobSubmissions {
 				(retry != null) ? new PolicyOverrides.Retry(retry.maxAttempts(), retry.initialBackoff(),
 						retry.maxBackoff()) : null,
 				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
-				submission.allowRedirectToHttp());
+				submission.allowRedirectToHttp(), rate(submission.rateLimit()), flow(submission.flowControl()));
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
 				requests(submission.requests()), policy, submission.deadline());
+	}
+
+	private static PolicyOverrides.@Nullable RateLimit rate(JobSubmission.@Nullable RateLimit rate) {
+		return (rate != null) ? new PolicyOverrides.RateLimit(rate.permits(), rate.period()) : null;
+	}
+
+	private static PolicyOverrides.@Nullable Flow flow(JobSubmission.@Nullable FlowControl flow) {
+		return (flow != null) ? new PolicyOverrides.Flow(flow.key(), rate(flow.rate()), flow.parallelism()) : null;
 	}
 
 	private static @Nullable List<JobDraft.@Nullable Request> requests(

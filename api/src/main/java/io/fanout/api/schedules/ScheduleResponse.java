@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fanout.api.jobs.JobSubmission;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FlowControl;
+import io.fanout.fetch.Rate;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.OverlapPolicy;
@@ -108,20 +111,25 @@ record ScheduleResponse(
 	 * @param failFast whether the first failure cancels the rest
 	 * @param followRedirects whether redirects are followed
 	 * @param maxBodySize most bytes of a body read
+	 * @param allowRedirectToHttp whether a redirect from https to plain http is followed
+	 * @param rateLimit how fast the jobs' requests may go, if limited
+	 * @param flowControl the budget the jobs share with the owner's others of the same key, if any
 	 * @param priority higher runs first
 	 * @param labels the jobs' labels
 	 */
 	@Schema(name = "ScheduleTemplate", description = "The job a schedule submits, every setting filled in. Request "
 			+ "header values and bodies are stored to run the jobs, never returned.",
 			requiredProperties = { "requests", "concurrency", "timeout", "retry", "failFast", "followRedirects",
-					"maxBodySize", "priority", "labels" })
+					"maxBodySize", "allowRedirectToHttp", "priority", "labels" })
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Template(@Schema(example = "weather") @Nullable String name, List<Request> requests,
 			@Schema(example = "10") int concurrency,
 			@Schema(type = "string", format = "duration", example = "PT10S") Duration timeout,
 			@Schema(type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline, Retry retry,
 			@Schema(example = "false") boolean failFast, @Schema(example = "false") boolean followRedirects,
-			@Schema(example = "1048576") long maxBodySize, @Schema(example = "0") int priority,
+			@Schema(example = "1048576") long maxBodySize, @Schema(example = "false") boolean allowRedirectToHttp,
+			JobSubmission.@Nullable RateLimit rateLimit, JobSubmission.@Nullable FlowControl flowControl,
+			@Schema(example = "0") int priority,
 			@Schema(example = "{\"team\": \"weather\"}") Map<String, String> labels) {
 
 		static Template of(JobSpec spec) {
@@ -130,7 +138,17 @@ record ScheduleResponse(
 					policy.timeout(), spec.deadline(),
 					new Retry(policy.retry().maxAttempts(), policy.retry().initialBackoff(),
 							policy.retry().maxBackoff()),
-					policy.failFast(), policy.followRedirects(), policy.maxBodySize(), spec.priority(), spec.labels());
+					policy.failFast(), policy.followRedirects(), policy.maxBodySize(), policy.allowRedirectToHttp(),
+					rate(policy.rateLimit()), flow(policy.flowControl()), spec.priority(), spec.labels());
+		}
+
+		private static JobSubmission.@Nullable RateLimit rate(@Nullable Rate rate) {
+			return (rate != null) ? new JobSubmission.RateLimit(rate.permits(), rate.period()) : null;
+		}
+
+		private static JobSubmission.@Nullable FlowControl flow(@Nullable FlowControl flow) {
+			return (flow != null) ? new JobSubmission.FlowControl(flow.key(), rate(flow.rate()), flow.parallelism())
+					: null;
 		}
 
 	}

@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * waiter, exactly one of two things happens: {@link #leave} takes it out, or its callback runs. The
  * first waiter is served first even when a later, lighter one would fit: nobody starves.
  */
-final class Gate {
+final class Gate implements Limit {
 
-	private final long limit;
+	private volatile long limit;
 
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
@@ -34,9 +34,10 @@ final class Gate {
 	 * @return null if the weight was taken now ({@code granted} does not run), else the queue entry to
 	 * {@link #leave} on cancellation
 	 */
-	@Nullable Waiter enter(long weight, Runnable granted) {
-		long taken = Math.min(weight, this.limit);
+	@Override
+	public @Nullable Waiter enter(long weight, Runnable granted) {
 		synchronized (this) {
+			long taken = Math.min(weight, this.limit);
 			if (this.waiters.isEmpty() && this.used + taken <= this.limit) {
 				this.used += taken;
 				return null;
@@ -59,7 +60,8 @@ final class Gate {
 	 * Takes {@code waiter} out of the queue, if it is still waiting.
 	 * @return whether it was still waiting (false: it was granted meanwhile and holds its weight)
 	 */
-	boolean leave(Waiter waiter) {
+	@Override
+	public boolean leave(Waiter waiter) {
 		List<Waiter> granted;
 		synchronized (this) {
 			if (!this.waiters.remove(waiter)) {
@@ -68,18 +70,19 @@ final class Gate {
 			// A heavy waiter leaving may let lighter ones behind it through.
 			granted = grantHeads();
 		}
-		granted.forEach((next) -> next.granted().run());
+		granted.forEach((next) -> next.granted.run());
 		return true;
 	}
 
 	/** Gives {@code weight} back, to the waiters first in line that now fit. */
-	void release(long weight) {
+	@Override
+	public void release(long weight) {
 		List<Waiter> granted;
 		synchronized (this) {
 			this.used -= Math.min(weight, this.limit);
 			granted = grantHeads();
 		}
-		granted.forEach((next) -> next.granted().run());
+		granted.forEach((next) -> next.granted.run());
 	}
 
 	private List<Waiter> grantHeads() {
@@ -115,22 +118,24 @@ final class Gate {
 		return this.limit;
 	}
 
-	/** One caller in the queue; identity matters, not value. */
-	static final class Waiter {
-
-		private final long weight;
-
-		private final Runnable granted;
-
-		Waiter(long weight, Runnable granted) {
-			this.weight = weight;
-			this.granted = granted;
+	/**
+	 * Changes the limit: a raised one lets waiters through at once, a lowered one lets nobody through
+	 * until enough is back. For gates whose weights are 1 (a weight is capped to the limit when taken
+	 * and given back, which a change in between would make differ).
+	 */
+	void resize(long limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("a gate needs room for at least one, not " + limit);
 		}
-
-		Runnable granted() {
-			return this.granted;
+		List<Waiter> granted;
+		synchronized (this) {
+			if (limit == this.limit) {
+				return;
+			}
+			this.limit = limit;
+			granted = grantHeads();
 		}
-
+		granted.forEach((next) -> next.granted.run());
 	}
 
 }

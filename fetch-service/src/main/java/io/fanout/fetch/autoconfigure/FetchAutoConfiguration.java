@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.admission.MemoryBudget;
+import io.fanout.fetch.admission.SlotLeases;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.fetch.ssrf.HostLookup;
@@ -44,8 +45,9 @@ public final class FetchAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(FetchClient.class)
 	ReactorFetchClient fetchClient(FetchProperties properties, AddressRule addressRule, MemoryBudget memoryBudget,
-			ObjectProvider<HostLookup> hostLookup, ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<MeterRegistry> meterRegistry,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<HostLookup> hostLookup, ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
+			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<Clock> clock,
+			ObjectProvider<SlotLeases> slotLeases) {
 		FetchProperties.Pool pool = properties.pool();
 		return ReactorFetchClient.builder()
 			.addressRule(addressRule)
@@ -57,7 +59,9 @@ public final class FetchAutoConfiguration {
 			.eventLoopThreads(pool.resolvedEventLoopThreads())
 			.maxInFlight(properties.maxInFlight())
 			.memoryBudget(memoryBudget)
-			.hostConcurrency(properties::maxConcurrency)
+			.hostSettings(properties::hostSettings)
+			.slotLeases(slotLeases.getIfAvailable())
+			.slowDown(properties.slowDown().enabled(), properties.slowDown().minRate())
 			.hostState(properties.hostState().maxHosts(), properties.hostState().idleExpiry())
 			.extraction(properties.extraction().resolvedThreads(), properties.extraction().timeout(),
 					properties.extraction().maxInput().toBytes())

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyLimits;
+import io.fanout.fetch.Rate;
+import io.fanout.fetch.admission.Admission;
 import io.fanout.fetch.RetryPolicy;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxInFlight most requests in flight in the whole process, all jobs together; requests beyond
  * wait their turn within their timeout
  * @param maxBodySize largest response body a job may ask to read
+ * @param maxTimeout longest per-request timeout a job may ask for
+ * @param maxBackoff longest wait between attempts a job may ask for
  * @param defaultPolicy the policy used where a job leaves a setting out
  * @param hostDefaults the limits of an upstream host that {@code hosts} does not list
  * @param hosts limits of particular upstream hosts, by host name; a name with dots goes in brackets:
@@ -35,15 +39,17 @@ import org.springframework.util.unit.DataSize;
  * @param extraction where and within which budget bodies are decoded and extraction rules applied
  * @param redirects what follows a redirect
  * @param metrics how far metrics may be tagged by host
+ * @param slowDown how requests to a host that answers 429 or 503 slow down
  * @param pool connection pool and event loops for upstream calls
  */
 @ConfigurationProperties("fanout.fetch")
 public record FetchProperties(@DefaultValue List<String> allowedNetworks, @DefaultValue("Fanout") String userAgent,
 		@DefaultValue("10000") int maxInFlight, @DefaultValue("10MB") DataSize maxBodySize,
+		@DefaultValue("5m") Duration maxTimeout, @DefaultValue("5m") Duration maxBackoff,
 		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue HostDefaults hostDefaults,
 		@DefaultValue Map<String, Host> hosts, @Nullable DataSize memoryBudget, @DefaultValue HostState hostState,
 		@DefaultValue Extraction extraction, @DefaultValue Redirects redirects, @DefaultValue Metrics metrics,
-		@DefaultValue Pool pool) {
+		@DefaultValue SlowDown slowDown, @DefaultValue Pool pool) {
 
 	/** Header names that look like credentials: they never follow a redirect to another origin. */
 	private static final List<String> CREDENTIAL_WORDS = List.of("auth", "token", "key", "secret", "cookie",
@@ -62,6 +68,11 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		}
 		byName.forEach((name, host) -> require(host.maxConcurrency() == null || host.maxConcurrency() >= 1,
 				"fanout.fetch.hosts.[" + name + "].max-concurrency must be at least 1"));
+		require(maxTimeout != null && !maxTimeout.isNegative() && !maxTimeout.isZero(),
+				"fanout.fetch.max-timeout must be positive");
+		require(maxBackoff != null && !maxBackoff.isNegative(), "fanout.fetch.max-backoff must not be negative");
+		require(defaultPolicy == null || maxTimeout == null || defaultPolicy.timeout().compareTo(maxTimeout) <= 0,
+				"fanout.fetch.default-policy.timeout must not exceed fanout.fetch.max-timeout");
 		hosts = Map.copyOf(byName);
 		require(memoryBudget == null || memoryBudget.toBytes() >= 1024 * 1024,
 				"fanout.fetch.memory-budget must be at least 1MB");
@@ -71,6 +82,13 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	public long resolvedMemoryBudget() {
 		return (this.memoryBudget != null) ? this.memoryBudget.toBytes()
 				: Math.max(16L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+	}
+
+	/** What configuration says of {@code host} (lower case): its concurrency and its rate. */
+	public Admission.HostSettings hostSettings(String host) {
+		Host settings = this.hosts.get(host);
+		Rate rate = (settings != null && settings.rate() != null) ? settings.rate().toRate() : null;
+		return new Admission.HostSettings(maxConcurrency(host), rate);
 	}
 
 	/** Most requests in flight to {@code host} (lower case), all jobs together. */
@@ -86,7 +104,7 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	 */
 	public PolicyLimits policyLimits() {
 		return new PolicyLimits(Math.min(this.maxBodySize.toBytes(), resolvedMemoryBudget()),
-				this.extraction.maxRules(), this.extraction.maxRuleLength());
+				this.extraction.maxRules(), this.extraction.maxRuleLength(), this.maxTimeout, this.maxBackoff);
 	}
 
 	private static void require(boolean condition, String message) {
@@ -114,14 +132,14 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		// Building the policy checks every value against the same limits a job's policy has.
 		public DefaultPolicy {
 			new FetchPolicy(concurrency, timeout, RetryPolicy.of(maxAttempts, initialBackoff, maxBackoff), false,
-					maxBodySize.toBytes(), false, maxRedirects, false);
+					maxBodySize.toBytes(), false, maxRedirects, false, null, null);
 		}
 
 		/** This as a {@link FetchPolicy}: fail-fast off, redirects not followed. */
 		public FetchPolicy toPolicy() {
 			return new FetchPolicy(this.concurrency, this.timeout,
 					RetryPolicy.of(this.maxAttempts, this.initialBackoff, this.maxBackoff), false,
-					this.maxBodySize.toBytes(), false, this.maxRedirects, false);
+					this.maxBodySize.toBytes(), false, this.maxRedirects, false, null, null);
 		}
 
 	}
@@ -144,8 +162,44 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 	 * The limits of one upstream host; what is left out comes from {@code fanout.fetch.host-defaults}.
 	 *
 	 * @param maxConcurrency most requests in flight to this host, all jobs together
+	 * @param rate how fast requests may go to this host, all jobs together (and all replicas, on
+	 * PostgreSQL); requests wait for their turn, their timeout not counting
 	 */
-	public record Host(@Nullable Integer maxConcurrency) {
+	public record Host(@Nullable Integer maxConcurrency, @Nullable RateSetting rate) {
+	}
+
+	/**
+	 * A rate in configuration: {@code permits} requests per {@code period}, spread evenly.
+	 *
+	 * @param permits requests per period
+	 * @param period the period
+	 */
+	public record RateSetting(int permits, @DefaultValue("1s") Duration period) {
+
+		public RateSetting {
+			new Rate(permits, period);
+		}
+
+		Rate toRate() {
+			return new Rate(this.permits, this.period);
+		}
+
+	}
+
+	/**
+	 * How a host that answers 429 or 503 is slowed down, for every job: its rate halves at each such
+	 * answer (from what it was receiving, or its configured rate), pauses for a {@code Retry-After},
+	 * and recovers by a tenth of it every second without one.
+	 *
+	 * @param enabled whether hosts are slowed down at all
+	 * @param minRate the slowest a host is slowed down to, requests per second
+	 */
+	public record SlowDown(@DefaultValue("true") boolean enabled, @DefaultValue("1") double minRate) {
+
+		public SlowDown {
+			require(minRate > 0, "fanout.fetch.slow-down.min-rate must be positive");
+		}
+
 	}
 
 	/**

@@ -26,6 +26,8 @@ final class FetchMetrics {
 
 	static final String BLOCKED = "fanout.fetch.blocked";
 
+	static final String THROTTLED = "fanout.fetch.throttled";
+
 	/** The host tag of every host beyond the bound. */
 	static final String OTHER = "other";
 
@@ -40,6 +42,8 @@ final class FetchMetrics {
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
 
 	private final Counter blocked;
 
@@ -71,6 +75,15 @@ final class FetchMetrics {
 		String tag = tag(host);
 		this.retries.computeIfAbsent(tag, key -> Counter.builder(RETRIES)
 			.description("Attempts made again after a retryable failure")
+			.tag("host", tag)
+			.register(this.registry)).increment();
+	}
+
+	/** The host answered 429 or 503: requests to it slow down. */
+	void recordThrottled(String host) {
+		String tag = tag(host);
+		this.throttled.computeIfAbsent(tag, key -> Counter.builder(THROTTLED)
+			.description("Responses that said the host is overloaded (429, 503); requests to it slow down")
 			.tag("host", tag)
 			.register(this.registry)).increment();
 	}

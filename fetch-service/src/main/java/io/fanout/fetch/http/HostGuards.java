@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * instance named after the host if one is configured, else the {@code default} config. The breakers
  * themselves are not registered there (that registry, and its metrics, would grow with every host
  * tenants name); they are kept for a bounded number of tenant and host pairs. Requests that never
- * reached the host, refused for want of room or by the SSRF rules, are not failures of it.
+ * reached the host, refused for want of room or by the SSRF rules, are not failures of it, nor are
+ * 429s: the host is answering, and admission slows down for it.
  */
 final class HostGuards {
 
@@ -76,9 +77,16 @@ final class HostGuards {
 			.build();
 	}
 
+	/**
+	 * Requests refused before they reached the host, and 429s: a host that says "too many" is
+	 * answering, and is slowed down for it rather than cut off.
+	 */
 	private static boolean neverReachedTheHost(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof RejectedException || cause instanceof BlockedAddressException) {
+				return true;
+			}
+			if (cause instanceof RetryableStatusException status && status.response().status() == 429) {
 				return true;
 			}
 		}

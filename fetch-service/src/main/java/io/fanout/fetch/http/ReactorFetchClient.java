@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -33,6 +35,7 @@ import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.admission.Admission;
 import io.fanout.fetch.admission.MemoryBudget;
+import io.fanout.fetch.admission.SlotLeases;
 import io.fanout.fetch.extract.Extraction;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.fetch.ssrf.ConnectGuard;
@@ -47,6 +50,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -92,6 +96,8 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private final Scheduler extraction;
 
+	private final boolean slowDown;
+
 	private ReactorFetchClient(Builder builder) {
 		this.connections = ConnectionProvider.builder("fanout-fetch")
 			.maxConnections(builder.maxConnections)
@@ -116,8 +122,15 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, builder.userAgent));
 		this.exchange = new HttpExchange(http, builder.crossOriginHeaders);
 		this.guards = new HostGuards(builder.circuitBreakers, builder.maxHosts, builder.hostIdleExpiry);
-		this.admission = new Admission(builder.maxInFlight, builder.memoryBudget, builder.hostConcurrency,
-				builder.maxHosts, builder.hostIdleExpiry);
+		this.admission = Admission.builder()
+			.maxInFlight(builder.maxInFlight)
+			.memory(builder.memoryBudget)
+			.hostSettings(builder.hostSettings)
+			.slotLeases(builder.slotLeases)
+			.keys(builder.maxHosts, builder.hostIdleExpiry)
+			.minThrottleRate(builder.minThrottleRate)
+			.timer(builder.rateTimer, builder.rateClock)
+			.build();
 		// Extraction is CPU work: a thread per core, and a queue as long as the requests that may be in flight.
 		this.extraction = Schedulers.newBoundedElastic(builder.extractionThreads, builder.maxInFlight + 1000,
 				"fanout-extract", 60, true);
@@ -126,6 +139,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		this.metrics = new FetchMetrics(builder.meterRegistry, builder.namedHosts, builder.maxHostTags);
 		this.addressRule = builder.addressRule;
 		this.clock = builder.clock;
+		this.slowDown = builder.slowDown;
 		Gauge.builder("fanout.fetch.memory.held", this.admission, Admission::memoryHeld)
 			.description("Bytes of response bodies held in the memory budget")
 			.baseUnit("bytes")
@@ -176,13 +190,14 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			// A body stays counted in the memory budget until its outcome is handed to the subscriber:
 			// outcomes waiting for demand hold their bodies too.
 			Map<Integer, MemoryHold> holds = new ConcurrentHashMap<>();
+			Admission.BatchPace pace = this.admission.batchPace(policy);
 			PrimitiveIterator.OfInt indexes = IntStream.range(0, size).filter(include).iterator();
 			Flux<FetchOutcome> outcomes = Concurrently.run(indexes, policy.concurrency(), index -> {
 				FetchRequest request = Objects.requireNonNull(requests.get(index), "request");
 				MemoryHold memory = new MemoryHold(this.admission);
 				holds.put(index, memory);
 				return fetchOne(index, request, rules.computeIfAbsent(request.extract(), Extraction::compile), policy,
-						scope, memory);
+						scope, pace, memory);
 			}).doOnNext(outcome -> {
 				finished.set(outcome.index());
 				MemoryHold delivered = holds.remove(outcome.index());
@@ -216,7 +231,7 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	}
 
 	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, Extraction.Rules rules, FetchPolicy policy,
-			FetchScope scope, MemoryHold memory) {
+			FetchScope scope, Admission.@Nullable BatchPace pace, MemoryHold memory) {
 		return Mono.defer(() -> {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
@@ -227,9 +242,9 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 						rules.nothing(), new FetchError(ErrorKind.ADDRESS_BLOCKED, Failures.DESTINATION_NOT_ALLOWED)))
 					.doOnNext(outcome -> this.metrics.recordOutcome(host, outcome));
 			}
-			CircuitBreaker breaker = this.guards.breaker(scope, host);
 			AtomicInteger attempts = new AtomicInteger();
-			return attemptWithRetries(request, policy, breaker, host, attempts, memory, 0)
+			Call call = new Call(request, policy, scope, pace, this.guards.breaker(scope, host), host, attempts, memory);
+			return attemptWithRetries(call, 0)
 				.flatMap(response -> this.outcomes.ofResponse(index, rules, response, attempts.get(), startedAt, start,
 						null))
 				.onErrorResume(failure -> responseOf(failure)
@@ -254,48 +269,65 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		});
 	}
 
-	/** One attempt, with its guards, in the order the class comment gives. */
-	private Mono<RawResponse> attempt(FetchRequest request, FetchPolicy policy, CircuitBreaker breaker, String host,
-			AtomicInteger attempts, MemoryHold memory) {
+	/**
+	 * One attempt, with its guards, in the order the class comment gives: its turn (rates, flow key,
+	 * tenant; waited for as long as it takes), then under the circuit breaker and the timeout, room at
+	 * the host and in the process, then the exchange.
+	 */
+	private Mono<RawResponse> attempt(Call call) {
 		AtomicBoolean sent = new AtomicBoolean();
 		Mono<RawResponse> exchange = Mono.defer(() -> {
 			sent.set(true);
-			attempts.incrementAndGet();
+			call.attempts().incrementAndGet();
 			// Whatever a previous attempt's body held goes back first.
-			memory.release();
-			return this.exchange.send(request.method(), request.url(), request.headers(), request.body(), policy,
-					memory);
-		}).flatMap(response -> isRetryableStatus(response.status())
-				? Mono.error(new RetryableStatusException(response)) : Mono.just(response));
-		Mono<RawResponse> admitted = Mono.usingWhen(this.admission.admit(host), permit -> exchange,
+			call.memory().release();
+			FetchRequest request = call.request();
+			return this.exchange.send(request.method(), request.url(), request.headers(), request.body(),
+					call.policy(), call.memory());
+		}).flatMap(response -> {
+			if (this.slowDown && (response.status() == 429 || response.status() == 503)) {
+				// The host says it is overloaded: every batch slows down for it, not only this request.
+				this.admission.refused(call.host(), Backoff.parseRetryAfter(response.retryAfter(), this.clock.instant()));
+				this.metrics.recordThrottled(call.host());
+			}
+			return isRetryableStatus(response.status()) ? Mono.error(new RetryableStatusException(response))
+					: Mono.just(response);
+		});
+		Mono<RawResponse> admitted = Mono.usingWhen(this.admission.admit(call.host()), permit -> exchange,
 				Admission.Permit::releasing, (permit, failure) -> permit.releasing(), Admission.Permit::releasing);
-		return admitted.timeout(policy.timeout())
+		Mono<RawResponse> guarded = admitted.timeout(call.policy().timeout())
 			.onErrorMap(TimeoutException.class, timeout -> sent.get() ? timeout
-					: new RejectedException("no room at " + host + " for " + policy.timeout().toMillis()
+					: new RejectedException("no room at " + call.host() + " for " + call.policy().timeout().toMillis()
 							+ " ms; nothing was sent"))
-			.transformDeferred(CircuitBreakerOperator.of(breaker));
+			.transformDeferred(CircuitBreakerOperator.of(call.breaker()));
+		return Mono.usingWhen(this.admission.turn(call.host(), call.scope(), call.policy(), call.pace()),
+				permit -> guarded, Admission.Permit::releasing, (permit, failure) -> permit.releasing(),
+				Admission.Permit::releasing);
 	}
 
 	/**
 	 * Attempts until one succeeds or the retry policy says stop. A retry is built only when an
 	 * attempt fails: the common case, a first attempt that succeeds, pays for nothing more.
 	 */
-	private Mono<RawResponse> attemptWithRetries(FetchRequest request, FetchPolicy policy, CircuitBreaker breaker,
-			String host, AtomicInteger attempts, MemoryHold memory, long retriesSoFar) {
-		return attempt(request, policy, breaker, host, attempts, memory).onErrorResume(failure -> {
-			RetryPolicy retry = policy.retry();
+	private Mono<RawResponse> attemptWithRetries(Call call, long retriesSoFar) {
+		return attempt(call).onErrorResume(failure -> {
+			RetryPolicy retry = call.policy().retry();
 			Failures.Classification kind = Failures.classify(failure);
 			if (retriesSoFar + 1 >= retry.maxAttempts() || kind.retryOn() == null
 					|| !retry.retryOn().contains(kind.retryOn())) {
 				return Mono.error(failure);
 			}
-			this.metrics.recordRetry(host);
+			this.metrics.recordRetry(call.host());
 			String retryAfter = (failure instanceof RetryableStatusException status) ? status.response().retryAfter()
 					: null;
 			return Mono.delay(Backoff.delay(retry, retriesSoFar, retryAfter, this.clock.instant()))
-				.then(Mono.defer(() -> attemptWithRetries(request, policy, breaker, host, attempts, memory,
-						retriesSoFar + 1)));
+				.then(Mono.defer(() -> attemptWithRetries(call, retriesSoFar + 1)));
 		});
+	}
+
+	/** What every attempt of one request shares. */
+	private record Call(FetchRequest request, FetchPolicy policy, FetchScope scope, Admission.@Nullable BatchPace pace,
+			CircuitBreaker breaker, String host, AtomicInteger attempts, MemoryHold memory) {
 	}
 
 	/** The response a failure carries, for failures that are responses: a retryable status, a bad redirect. */
@@ -362,7 +394,18 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 		private MemoryBudget memoryBudget = MemoryBudget.UNLIMITED;
 
-		private ToIntFunction<String> hostConcurrency = (host) -> 10_000;
+		private Function<String, Admission.HostSettings> hostSettings = (host) -> new Admission.HostSettings(10_000,
+				null);
+
+		private @Nullable SlotLeases slotLeases;
+
+		private boolean slowDown = true;
+
+		private double minThrottleRate = 1;
+
+		private Scheduler rateTimer = Schedulers.parallel();
+
+		private LongSupplier rateClock = System::nanoTime;
 
 		private int maxHosts = 10_000;
 
@@ -450,7 +493,40 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		 * requests beyond it wait their turn within their timeout.
 		 */
 		public Builder hostConcurrency(ToIntFunction<String> hostConcurrency) {
-			this.hostConcurrency = Objects.requireNonNull(hostConcurrency);
+			Objects.requireNonNull(hostConcurrency);
+			this.hostSettings = (host) -> new Admission.HostSettings(hostConcurrency.applyAsInt(host), null);
+			return this;
+		}
+
+		/**
+		 * The concurrency and rate of each host, by host name (lower case): requests beyond the
+		 * concurrency wait their turn within their timeout; the rate paces them, for every batch.
+		 */
+		public Builder hostSettings(Function<String, Admission.HostSettings> hostSettings) {
+			this.hostSettings = Objects.requireNonNull(hostSettings);
+			return this;
+		}
+
+		/** Where host and flow-key rates are shared with other replicas; null (the default) to keep them here. */
+		public Builder slotLeases(@Nullable SlotLeases slotLeases) {
+			this.slotLeases = slotLeases;
+			return this;
+		}
+
+		/**
+		 * Whether a host that answers 429 or 503 is slowed down for every batch, and the slowest it is
+		 * slowed down to, requests per second.
+		 */
+		public Builder slowDown(boolean enabled, double minRate) {
+			this.slowDown = enabled;
+			this.minThrottleRate = minRate;
+			return this;
+		}
+
+		/** The timer and clock that rates run on: a virtual-time scheduler in tests. */
+		public Builder rateTimer(Scheduler timer, LongSupplier nanoTime) {
+			this.rateTimer = Objects.requireNonNull(timer);
+			this.rateClock = Objects.requireNonNull(nanoTime);
 			return this;
 		}
 

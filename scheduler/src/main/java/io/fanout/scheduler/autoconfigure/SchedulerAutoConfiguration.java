@@ -6,9 +6,10 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.fanout.fetch.FetchClient;
-import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyLimits;
+import io.fanout.fetch.admission.MemoryBudget;
+import io.fanout.fetch.admission.SlotLeases;
 import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.fanout.scheduler.JobService;
@@ -23,6 +24,8 @@ import io.fanout.scheduler.jobs.QueueLimit;
 import io.fanout.scheduler.jobs.R2dbcJobQueue;
 import io.fanout.scheduler.jobs.R2dbcJobRepository;
 import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.r2dbc.Dialect;
+import io.fanout.scheduler.rates.PostgresSlotLeases;
 import io.fanout.scheduler.schedules.ConfiguredSchedules;
 import io.fanout.scheduler.schedules.DefaultScheduleService;
 import io.fanout.scheduler.schedules.R2dbcScheduleStore;
@@ -31,6 +34,7 @@ import io.fanout.scheduler.schedules.ScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleTicker;
 import io.fanout.scheduler.worker.JobWorker;
 import io.r2dbc.spi.ConnectionFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -75,6 +79,17 @@ public final class SchedulerAutoConfiguration {
 				connectionFactory);
 	}
 
+	/**
+	 * Rates of hosts and flow keys shared by every replica, on PostgreSQL. The embedded database serves
+	 * one instance, whose rates are its own already: there the bean is null, which the fetch client
+	 * reads as "none".
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@Nullable SlotLeases fanoutSlotLeases(Database database) {
+		return (database.dialect() == Dialect.POSTGRESQL) ? new PostgresSlotLeases(database) : null;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	JobRepository fanoutJobRepository(Database database) {
@@ -101,7 +116,7 @@ public final class SchedulerAutoConfiguration {
 		FetchProperties fetch = fetchProperties.getIfAvailable();
 		FetchPolicy defaults = (fetch != null) ? fetch.defaultPolicy().toPolicy() : FetchPolicy.DEFAULT;
 		PolicyLimits limits = (fetch != null) ? fetch.policyLimits() : new PolicyLimits(defaults.maxBodySize());
-		return new JobSpecFactory(defaults, limits, properties.maxRequestsPerJob());
+		return new JobSpecFactory(defaults, limits, properties.maxRequestsPerJob(), properties.maxDeadline());
 	}
 
 	@Bean

@@ -24,6 +24,8 @@ import java.util.zip.GZIPOutputStream;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FlowControl;
+import io.fanout.fetch.Rate;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.RetryPolicy.RetryOn;
 import io.fanout.scheduler.JobSpec;
@@ -203,7 +205,9 @@ public final class SpecCodec {
 	 */
 	public record StoredPolicy(int concurrency, long timeoutMillis, int maxAttempts, long initialBackoffMillis,
 			long maxBackoffMillis, List<String> retryOn, boolean failFast, long maxBodySize, boolean followRedirects,
-			int maxRedirects, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean allowRedirectToHttp) {
+			int maxRedirects, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean allowRedirectToHttp,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredRate rateLimit,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredFlow flowControl) {
 
 		static StoredPolicy of(FetchPolicy policy) {
 			RetryPolicy retry = policy.retry();
@@ -211,7 +215,8 @@ public final class SpecCodec {
 					retry.initialBackoff().toMillis(), retry.maxBackoff().toMillis(),
 					retry.retryOn().stream().map(Enum::name).sorted().toList(), policy.failFast(),
 					policy.maxBodySize(), policy.followRedirects(), policy.maxRedirects(),
-					policy.allowRedirectToHttp() ? Boolean.TRUE : null);
+					policy.allowRedirectToHttp() ? Boolean.TRUE : null, StoredRate.of(policy.rateLimit()),
+					StoredFlow.of(policy.flowControl()));
 		}
 
 		FetchPolicy toPolicy() {
@@ -220,7 +225,35 @@ public final class SpecCodec {
 			RetryPolicy retry = new RetryPolicy(this.maxAttempts, Duration.ofMillis(this.initialBackoffMillis),
 					Duration.ofMillis(this.maxBackoffMillis), on);
 			return new FetchPolicy(this.concurrency, Duration.ofMillis(this.timeoutMillis), retry, this.failFast,
-					this.maxBodySize, this.followRedirects, this.maxRedirects, Boolean.TRUE.equals(this.allowRedirectToHttp));
+					this.maxBodySize, this.followRedirects, this.maxRedirects, Boolean.TRUE.equals(this.allowRedirectToHttp),
+					(this.rateLimit != null) ? this.rateLimit.toRate() : null,
+					(this.flowControl != null) ? this.flowControl.toFlow() : null);
+		}
+
+	}
+
+	/** A rate as stored. */
+	public record StoredRate(int permits, long periodMillis) {
+
+		static @Nullable StoredRate of(@Nullable Rate rate) {
+			return (rate != null) ? new StoredRate(rate.permits(), rate.period().toMillis()) : null;
+		}
+
+		Rate toRate() {
+			return new Rate(this.permits, Duration.ofMillis(this.periodMillis));
+		}
+
+	}
+
+	/** Flow control as stored. */
+	public record StoredFlow(String key, @Nullable StoredRate rate, @Nullable Integer parallelism) {
+
+		static @Nullable StoredFlow of(@Nullable FlowControl flow) {
+			return (flow != null) ? new StoredFlow(flow.key(), StoredRate.of(flow.rate()), flow.parallelism()) : null;
+		}
+
+		FlowControl toFlow() {
+			return new FlowControl(this.key, (this.rate != null) ? this.rate.toRate() : null, this.parallelism);
 		}
 
 	}
