@@ -2,12 +2,15 @@ package io.fanout.fetch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.fanout.fetch.admission.Admission;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.test.TestUpstream;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -30,6 +33,8 @@ class RateLimitTests {
 
 	private final TestUpstream upstream = new TestUpstream();
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	private ReactorFetchClient client = client(ReactorFetchClient.builder());
 
 	@AfterEach
@@ -50,6 +55,10 @@ class RateLimitTests {
 		assertThat(this.upstream.span("/ok/job-rate/")).isGreaterThanOrEqualTo(Duration.ofMillis(4600))
 			.isLessThan(Duration.ofSeconds(15));
 		assertThat(this.upstream.mostInAnyWindow("/ok/job-rate/", SECOND)).isLessThanOrEqualTo(11);
+		// All but the first waited for their slot, and say so.
+		Timer waits = this.meters.get("fanout.fetch.turn.wait").tag("host", "127.0.0.1").timer();
+		assertThat(waits.count()).isGreaterThanOrEqualTo(45);
+		assertThat(waits.max(TimeUnit.SECONDS)).isGreaterThan(3);
 	}
 
 	@Test
@@ -121,10 +130,14 @@ class RateLimitTests {
 		// Once slowed down, the host is asked less often than it refuses.
 		assertThat(late).isLessThan(early);
 		assertThat(this.client.admission().slowDown("127.0.0.1")).isPositive();
+		assertThat(this.meters.get("fanout.fetch.throttled").counter().count()).isEqualTo(refusals.size());
+		assertThat(this.meters.get("fanout.fetch.hosts.slowed").gauge().value()).isEqualTo(1);
 	}
 
 	private ReactorFetchClient client(ReactorFetchClient.Builder builder) {
-		ReactorFetchClient client = builder.addressRule(AddressRule.allowing(List.of("127.0.0.1/32"))).build();
+		ReactorFetchClient client = builder.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
+			.meterRegistry(this.meters)
+			.build();
 		client.fetchAll(List.of(FetchRequest.get(this.upstream.url("/ok/warm-up"))), POLICY).blockLast(SECOND.multipliedBy(30));
 		return client;
 	}

@@ -286,6 +286,11 @@ public final class Admission {
 		/** Gives the permit back; calling it again does nothing. */
 		void release();
 
+		/** How long the holder waited for the permit, or 0 if it was granted at once. */
+		default long waitedNanos() {
+			return 0;
+		}
+
 		/** {@link #release()}, when subscribed: for {@link Mono#usingWhen}'s clean-ups. */
 		default Mono<Void> releasing() {
 			return Mono.fromRunnable(this::release);
@@ -428,6 +433,13 @@ public final class Admission {
 
 		private boolean released;
 
+		/** Whether it had to wait, since when (System.nanoTime), and how long in all once granted. */
+		private boolean parked;
+
+		private long parkedAt;
+
+		private long waited;
+
 		Ticket(List<Stage> stages, MonoSink<Permit> sink) {
 			this.stages = stages;
 			this.sink = sink;
@@ -461,6 +473,10 @@ public final class Admission {
 				synchronized (this) {
 					if (!this.cancelled) {
 						this.waiting = waiter;
+						if (!this.parked) {
+							this.parked = true;
+							this.parkedAt = System.nanoTime();
+						}
 						return;
 					}
 				}
@@ -473,6 +489,9 @@ public final class Admission {
 			boolean granted;
 			synchronized (this) {
 				granted = !this.cancelled && this.held == this.stages.size();
+				if (granted && this.parked) {
+					this.waited = Math.max(1, System.nanoTime() - this.parkedAt);
+				}
 			}
 			if (granted) {
 				this.sink.success(this);
@@ -515,6 +534,11 @@ public final class Admission {
 				// The permit may have been handed over as the subscriber went away, and dropped.
 				release();
 			}
+		}
+
+		@Override
+		public synchronized long waitedNanos() {
+			return this.waited;
 		}
 
 		@Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.fanout.fetch.FetchOutcome;
 import io.fanout.fetch.OutcomeKind;
@@ -28,6 +29,8 @@ final class FetchMetrics {
 
 	static final String THROTTLED = "fanout.fetch.throttled";
 
+	static final String TURN_WAIT = "fanout.fetch.turn.wait";
+
 	/** The host tag of every host beyond the bound. */
 	static final String OTHER = "other";
 
@@ -44,6 +47,8 @@ final class FetchMetrics {
 	private final Map<String, Counter> retries = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> turnWaits = new ConcurrentHashMap<>();
 
 	private final Counter blocked;
 
@@ -86,6 +91,16 @@ final class FetchMetrics {
 			.description("Responses that said the host is overloaded (429, 503); requests to it slow down")
 			.tag("host", tag)
 			.register(this.registry)).increment();
+	}
+
+	/** A request waited for its turn (rates, flow key, tenant's requests in flight) before it could go. */
+	void recordTurnWait(String host, long nanos) {
+		String tag = tag(host);
+		this.turnWaits.computeIfAbsent(tag, key -> Timer.builder(TURN_WAIT)
+			.description("Time requests that had to wait spent waiting for their turn under a rate, a flow key's "
+					+ "parallelism or their tenant's requests in flight")
+			.tag("host", tag)
+			.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	private String tag(String host) {

@@ -150,6 +150,12 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		Gauge.builder("fanout.fetch.breakers.open", this.guards, HostGuards::open)
 			.description("Circuit breakers of a tenant and host that are open")
 			.register(builder.meterRegistry);
+		Gauge.builder("fanout.fetch.paced.waiting", this.admission, Admission::pacedWaiting)
+			.description("Requests waiting for their slot under a rate: of a job, a flow key or a host")
+			.register(builder.meterRegistry);
+		Gauge.builder("fanout.fetch.hosts.slowed", this.admission, Admission::hostsSlowedDown)
+			.description("Hosts slowed down after answering 429 or 503")
+			.register(builder.meterRegistry);
 	}
 
 	/** A builder with production defaults: SSRF rule strict, pool of 10,000 connections per host. */
@@ -300,9 +306,13 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 					: new RejectedException("no room at " + call.host() + " for " + call.policy().timeout().toMillis()
 							+ " ms; nothing was sent"))
 			.transformDeferred(CircuitBreakerOperator.of(call.breaker()));
-		return Mono.usingWhen(this.admission.turn(call.host(), call.scope(), call.policy(), call.pace()),
-				permit -> guarded, Admission.Permit::releasing, (permit, failure) -> permit.releasing(),
-				Admission.Permit::releasing);
+		return Mono.usingWhen(this.admission.turn(call.host(), call.scope(), call.policy(), call.pace()), permit -> {
+			long waited = permit.waitedNanos();
+			if (waited > 0) {
+				this.metrics.recordTurnWait(call.host(), waited);
+			}
+			return guarded;
+		}, Admission.Permit::releasing, (permit, failure) -> permit.releasing(), Admission.Permit::releasing);
 	}
 
 	/**
