@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * is refused with a 429 ({@code too-many-streams}) and {@code Retry-After}
  * @param maxLifetime longest a result stream stays open; it then ends cleanly, and the client resumes
  * it from its cursor ({@code Last-Event-ID} or {@code after}) without losing or repeating a result
- * @param heartbeatInterval how long a result stream may stay silent: after that, a heartbeat (an SSE
- * comment, an empty NDJSON line) keeps proxies from cutting it as idle
+ * @param heartbeatInterval how often a silent result stream sends a heartbeat (an SSE comment, an empty
+ * NDJSON line) so that proxies do not cut it as idle: at each interval in which nothing else was sent
  * @param retryAfter the wait suggested to a tenant refused for having too many streams open
  */
 @ConfigurationProperties("fanout.api.streams")
