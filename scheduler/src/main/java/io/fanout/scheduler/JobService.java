@@ -63,14 +63,26 @@ public interface JobService {
 	 */
 	Mono<Void> delete(String owner, UUID jobId);
 
-	/** A page of the job's results in request order, optionally only some outcomes. */
+	/**
+	 * A page of the job's results in request order, optionally only some outcomes. A page ends early,
+	 * with a next cursor, when its results reach {@code fanout.scheduler.max-page-bytes}; a single
+	 * larger result makes a page of its own.
+	 */
 	Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query);
 
 	/**
-	 * The job's results as they land: those already stored first, then each new one, in the order they
-	 * were stored; completes once the job has finished and every result was emitted. Every result is
-	 * emitted exactly once.
+	 * The job's results as they land: those already stored after {@link ResultStreamQuery#after()}
+	 * first, then each new one, in the order they were stored; completes once the job has finished and
+	 * every result was emitted. Every result is emitted exactly once, so a stream resumed after the
+	 * last position it delivered neither loses nor repeats one. On the instance running the job the
+	 * results come from its worker as they are written; elsewhere the store is polled, less often while
+	 * nothing changes.
 	 */
-	Flux<JobResult> streamResults(String owner, UUID jobId);
+	Flux<StreamedResult> streamResults(String owner, UUID jobId, ResultStreamQuery query);
+
+	/** Every result of the job as it lands, bodies included; see {@link #streamResults(String, UUID, ResultStreamQuery)}. */
+	default Flux<JobResult> streamResults(String owner, UUID jobId) {
+		return streamResults(owner, jobId, new ResultStreamQuery(0, true)).map(StreamedResult::result);
+	}
 
 }

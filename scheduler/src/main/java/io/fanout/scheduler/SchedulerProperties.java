@@ -30,7 +30,15 @@ import org.springframework.util.unit.DataSize;
  * @param resultBatchInterval longest a result waits to be written while its batch fills
  * @param maxStoredBodySize largest body stored with a result; a larger one is not stored (its size
  * is), though extraction rules still ran on it
- * @param streamPollInterval how often a live result stream looks for new results
+ * @param streamPollInterval how often a live result stream looks for new results in the database, when
+ * the job does not run on this instance and results keep coming; the first wait of its backoff
+ * @param streamPollMaxInterval longest wait between two looks of a live result stream at the database
+ * while nothing changes: the wait doubles from {@code stream-poll-interval} up to this, and falls back
+ * on new results
+ * @param maxPageBytes most bytes of results (bodies included when asked for) in one page of results
+ * and in one read of a live stream, about as stored; a page ends early, with a next cursor, at this
+ * budget, and a single larger result makes a page of its own. Also bounds what a stream fed by the local
+ * worker holds for a slow client before it falls back to the database
  * @param queueFullRetryAfter the wait suggested to clients when the queue is full
  * @param shutdownGracePeriod how long running jobs may go on at shutdown before they are released to
  * other instances; keep it well below {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s), which
@@ -53,8 +61,9 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("500") int resultBatchSize,
 		@DefaultValue("250ms") Duration resultBatchInterval, @DefaultValue("1MB") DataSize maxStoredBodySize,
-		@DefaultValue("250ms") Duration streamPollInterval,
-		@DefaultValue("5s") Duration queueFullRetryAfter, @DefaultValue("20s") Duration shutdownGracePeriod,
+		@DefaultValue("250ms") Duration streamPollInterval, @DefaultValue("4s") Duration streamPollMaxInterval,
+		@DefaultValue("4MB") DataSize maxPageBytes, @DefaultValue("5s") Duration queueFullRetryAfter,
+		@DefaultValue("20s") Duration shutdownGracePeriod,
 		@DefaultValue("7d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
 		@DefaultValue("100") int purgeBatchSize, @DefaultValue("1s") Duration scheduleTickInterval,
 		@DefaultValue("1s") Duration minFixedRate, @DefaultValue Map<String, ScheduleDeclaration> schedules) {
@@ -75,6 +84,14 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("cancel-check-interval", cancelCheckInterval);
 		positive("result-batch-interval", resultBatchInterval);
 		positive("stream-poll-interval", streamPollInterval);
+		positive("stream-poll-max-interval", streamPollMaxInterval);
+		if (streamPollMaxInterval.compareTo(streamPollInterval) < 0) {
+			throw new IllegalArgumentException(
+					"fanout.scheduler.stream-poll-max-interval must not be shorter than stream-poll-interval");
+		}
+		if (maxPageBytes == null || maxPageBytes.toBytes() < 1) {
+			throw new IllegalArgumentException("fanout.scheduler.max-page-bytes must be at least 1B");
+		}
 		if (maxStoredBodySize == null || maxStoredBodySize.isNegative()) {
 			throw new IllegalArgumentException("fanout.scheduler.max-stored-body-size must not be negative");
 		}
@@ -98,7 +115,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofDays(1), Duration.ofSeconds(30),
 				Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), DataSize.ofMegabytes(1),
-				Duration.ofMillis(250),
+				Duration.ofMillis(250), Duration.ofSeconds(4), DataSize.ofMegabytes(4),
 				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofHours(1), 100,
 				Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
 	}

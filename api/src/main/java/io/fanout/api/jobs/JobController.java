@@ -2,21 +2,29 @@ package io.fanout.api.jobs;
 
 import java.net.URI;
 import java.security.Principal;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.api.problems.InvalidRequestException;
 import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.JobPage;
-import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.ResultStreamQuery;
+import io.fanout.scheduler.StreamedResult;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,11 +37,19 @@ class JobController implements JobsApi {
 
 	private final JobService jobs;
 
+	private static final byte[] NEWLINE = { '\n' };
+
 	private final JobSubmissions submissions;
 
-	JobController(JobService jobs, JobSubmissions submissions) {
+	private final ResultStreams streams;
+
+	private final JsonMapper json;
+
+	JobController(JobService jobs, JobSubmissions submissions, ResultStreams streams, JsonMapper json) {
 		this.jobs = jobs;
 		this.submissions = submissions;
+		this.streams = streams;
+		this.json = json;
 	}
 
 	@Override
@@ -71,25 +87,41 @@ class JobController implements JobsApi {
 	}
 
 	@Override
-	public Flux<ResultResponse> streamResults(UUID id, ResultStreamParameters parameters, Principal principal) {
-		return this.jobs.streamResults(principal.getName(), id)
-			.filter(parameters.filter())
-			.map((result) -> ResultResponse.of(result, parameters.withBodies()));
+	public Mono<Void> streamResults(UUID id, ResultStreamParameters parameters, ServerHttpResponse response,
+			Principal principal) {
+		String owner = principal.getName();
+		return Mono.fromSupplier(() -> parameters.resumeAfter(null)).flatMap((after) -> {
+			Flux<DataBuffer> lines = this.streams.open(owner, (lifetime) -> lifetime
+				.limit(this.jobs.streamResults(owner, id, new ResultStreamQuery(after, parameters.withBodies())))
+				.filter((streamed) -> parameters.filter().test(streamed.result()))
+				.map((streamed) -> line(response, ResultResponse.of(streamed.result(), parameters.withBodies(),
+						streamed.position()))),
+					// An empty line: NDJSON readers skip it, proxies see the connection in use.
+					() -> response.bufferFactory().wrap(NEWLINE));
+			response.getHeaders().setContentType(MediaType.APPLICATION_NDJSON);
+			return response.writeAndFlushWith(lines.map(Mono::just));
+		});
 	}
 
 	@Override
 	public Flux<ServerSentEvent<Object>> streamResultEvents(UUID id, ResultStreamParameters parameters,
 			@Nullable Long lastEventId, Principal principal) {
 		String owner = principal.getName();
-		long skip = (lastEventId != null) ? Math.max(0, lastEventId) : 0;
-		Flux<ServerSentEvent<Object>> results = this.jobs.streamResults(owner, id)
-			.filter(parameters.filter())
-			.index()
-			.skip(skip)
-			.map((indexed) -> resultEvent(indexed.getT1() + 1, indexed.getT2(), parameters.withBodies()));
-		Mono<ServerSentEvent<Object>> end = Mono.defer(() -> this.jobs.get(owner, id))
-			.map((job) -> ServerSentEvent.<Object>builder(JobResponse.of(job)).event("end").build());
-		return results.concatWith(end);
+		return Mono.fromSupplier(() -> parameters.resumeAfter(lastEventId))
+			.flatMapMany((after) -> this.streams.open(owner, (lifetime) -> {
+				AtomicInteger cursor = new AtomicInteger(after);
+				Flux<ServerSentEvent<Object>> results = lifetime
+					.limit(this.jobs.streamResults(owner, id, new ResultStreamQuery(after, parameters.withBodies())))
+					// Past the cut only: the cursor is what the client has been sent, filtered results included.
+					.doOnNext((streamed) -> cursor.set(streamed.position()))
+					.filter((streamed) -> parameters.filter().test(streamed.result()))
+					.map((streamed) -> resultEvent(streamed, parameters.withBodies()));
+				Mono<ServerSentEvent<Object>> last = Mono.defer(() -> lifetime.expired()
+						? Mono.just(expiredEvent(cursor.get()))
+						: this.jobs.get(owner, id)
+							.map((job) -> ServerSentEvent.<Object>builder(JobResponse.of(job)).event("end").build()));
+				return results.concatWith(last);
+			}, () -> ServerSentEvent.<Object>builder().comment("heartbeat").build()));
 	}
 
 	@Override
@@ -103,11 +135,26 @@ class JobController implements JobsApi {
 		return this.jobs.delete(principal.getName(), id).then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
 	}
 
-	private static ServerSentEvent<Object> resultEvent(long sequence, JobResult result, boolean includeBody) {
-		return ServerSentEvent.<Object>builder(ResultResponse.of(result, includeBody))
-			.id(Long.toString(sequence))
+	private static ServerSentEvent<Object> resultEvent(StreamedResult streamed, boolean includeBody) {
+		return ServerSentEvent.<Object>builder(ResultResponse.of(streamed.result(), includeBody, streamed.position()))
+			.id(Integer.toString(streamed.position()))
 			.event("result")
 			.build();
+	}
+
+	/** The last event of a stream cut by its maximum lifetime: where to resume, as its id and its data. */
+	private static ServerSentEvent<Object> expiredEvent(int cursor) {
+		return ServerSentEvent.<Object>builder(Map.of("after", cursor))
+			.id(Integer.toString(cursor))
+			.event("expired")
+			.build();
+	}
+
+	private DataBuffer line(ServerHttpResponse response, ResultResponse result) {
+		byte[] json = this.json.writeValueAsBytes(result);
+		byte[] line = Arrays.copyOf(json, json.length + 1);
+		line[json.length] = '\n';
+		return response.bufferFactory().wrap(line);
 	}
 
 	private static PageResponses.JobPage jobPage(JobPage page, ServerHttpRequest request) {

@@ -25,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -113,8 +114,9 @@ interface JobsApi {
 
 	@ResultsOperation
 	@GetMapping(path = "/{id}/results", produces = NDJSON)
-	Flux<ResultResponse> streamResults(@Parameter(description = JOB_ID) @PathVariable UUID id,
-			@ParameterObject ResultStreamParameters parameters, @Parameter(hidden = true) Principal principal);
+	Mono<Void> streamResults(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@ParameterObject ResultStreamParameters parameters, @Parameter(hidden = true) ServerHttpResponse response,
+			@Parameter(hidden = true) Principal principal);
 
 	@ResultsOperation
 	@GetMapping(path = "/{id}/results", produces = EVENT_STREAM)
@@ -161,13 +163,23 @@ interface JobsApi {
 			The job's per-request results. By `Accept`:
 
 			- `application/json` (default): a page of results in request order; requests still running have \
-			no result yet. `limit` and `cursor` page through them.
+			no result yet. `limit` and `cursor` page through them. A page also ends early, with a next \
+			cursor, once its results reach the server's byte budget per page (4 MB by default, bodies \
+			included only with `includeBody=true`); a single larger result is a page of its own.
 			- `application/x-ndjson`: a live stream, one result per line as each request completes: the \
 			results stored so far first, then each new one (Python's `asyncio.as_completed`). It ends when the \
-			job has ended and every result was sent.
+			job has ended and every result was sent. Each line carries its `position`; an empty line is a \
+			keep-alive, sent when the stream has been silent for a while.
 			- `text/event-stream`: the same as server-sent events: a `result` event per request, whose `id` is \
-			its position in the stream, then one `end` event carrying the finished job. A client reconnecting \
-			with `Last-Event-ID` resumes after that event.""")
+			its `position`, then one `end` event carrying the finished job. Comments (`:heartbeat`) keep an \
+			idle stream alive.
+
+			A stream lives at most the server's maximum stream lifetime (15 minutes by default). It then ends \
+			cleanly: SSE with an `expired` event whose `id` (and `after` in its data) is where to resume; \
+			NDJSON just ends, before the job did. Reconnecting with `Last-Event-ID` (SSE) or `after` (both) \
+			set to the last position received resumes with the next result, none lost or repeated. A tenant \
+			may hold a limited number of streams open at once (20 by default, per instance): one more is \
+			refused with a 429 `too-many-streams` and `Retry-After`.""")
 	@ApiResponse(responseCode = "200",
 			description = "A page of results (JSON), or results as they complete (NDJSON, SSE).", content = {
 					@Content(mediaType = JSON, schema = @Schema(implementation = PageResponses.ResultPage.class)),
@@ -177,6 +189,7 @@ interface JobsApi {
 	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
 	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
 	@ApiResponse(responseCode = "406", ref = "#/components/responses/NotAcceptable")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyStreams")
 	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
 	@interface ResultsOperation {
 

@@ -40,7 +40,7 @@ record ResultPageParameters(
 		if (!errors.isEmpty()) {
 			throw new InvalidRequestException(errors);
 		}
-		return new ResultQuery(ResultStreamParameters.outcomes(this.outcome), after, size);
+		return new ResultQuery(ResultStreamParameters.outcomes(this.outcome), after, size, withBodies());
 	}
 
 	/** Whether the results carry their bodies. */

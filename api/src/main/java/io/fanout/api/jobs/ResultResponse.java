@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param body the body as text, when asked for, textual and within the limit
  * @param bodySize bytes of body received
  * @param error why it failed
+ * @param position in live streams only: how many results the job had stored up to this one; pass it as
+ * {@code after} to resume after it
  */
 @Schema(name = "Result", description = "What became of one request of a job.", requiredProperties = { "index",
 		"method", "url", "outcome", "attempts", "startedAt", "durationMs", "extracted", "bodySize" })
@@ -43,14 +45,21 @@ record ResultResponse(@Schema(example = "0") int index, @Schema(example = "GET")
 		@Schema(description = "The body as text, only with includeBody=true, when textual and within maxBodySize.")
 		@Nullable String body,
 		@Schema(description = "Bytes of body received.", example = "42") long bodySize,
-		@Nullable Failure error) {
+		@Nullable Failure error,
+		@Schema(description = "In live streams only: the result's place in the order results were stored (1 for the "
+				+ "first). Pass the last one received as `after` to resume a stream after it.", example = "7")
+		@Nullable Integer position) {
 
 	static ResultResponse of(JobResult result, boolean includeBody) {
+		return of(result, includeBody, null);
+	}
+
+	static ResultResponse of(JobResult result, boolean includeBody, @Nullable Integer position) {
 		FetchError error = result.error();
 		return new ResultResponse(result.index(), result.method(), result.url(), result.outcome(), result.httpStatus(),
 				result.attempts(), result.startedAt(), result.duration().toMillis(), result.extracted(),
 				includeBody ? result.body() : null, result.bodySize(),
-				(error != null) ? new Failure(error.kind(), error.message()) : null);
+				(error != null) ? new Failure(error.kind(), error.message()) : null, position);
 	}
 
 	/**

@@ -161,6 +161,14 @@ class OpenApiConfiguration {
 		queueFull.addHeaderObject("Retry-After", new Header().description("Seconds to wait before submitting again.")
 			.schema(new IntegerSchema().example(5)));
 		responses.put("QueueFull", queueFull);
+		ApiResponse tooManyStreams = problemResponse(ProblemType.TOO_MANY_STREAMS,
+				"The tenant has as many result streams open as it may (NDJSON and SSE only); close one or retry later.",
+				"This tenant already has 20 result streams open, the most allowed; close one or retry later.",
+				Map.of("limit", 20));
+		tooManyStreams.addHeaderObject("Retry-After",
+				new Header().description("Seconds to wait before opening a stream again.")
+					.schema(new IntegerSchema().example(5)));
+		responses.put("TooManyStreams", tooManyStreams);
 		responses.put("InternalError", problemResponse(ProblemType.INTERNAL, "Fanout failed; the cause is in its log.",
 				"Fanout failed to handle the request; the cause is in its log.", Map.of()));
 		return responses;

@@ -56,6 +56,12 @@ public enum ProblemType {
 	/** The job queue is full; {@code Retry-After} says when to try again. */
 	QUEUE_FULL("queue-full", HttpStatus.TOO_MANY_REQUESTS, "Job queue full"),
 
+	/**
+	 * The tenant already holds {@code fanout.api.streams.max-per-tenant} result streams open on this
+	 * instance; {@code Retry-After} says when to try again.
+	 */
+	TOO_MANY_STREAMS("too-many-streams", HttpStatus.TOO_MANY_REQUESTS, "Too many open streams"),
+
 	/** Fanout failed; the details are in its log, never in the response. */
 	INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 

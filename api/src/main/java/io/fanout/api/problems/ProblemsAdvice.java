@@ -3,6 +3,7 @@ package io.fanout.api.problems;
 import java.time.Duration;
 import java.util.List;
 
+import io.fanout.api.jobs.TooManyStreamsException;
 import io.fanout.fetch.InvalidFetchRequestException;
 import io.fanout.fetch.Violation;
 import io.fanout.scheduler.IdempotencyConflictException;
@@ -103,6 +104,17 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		long seconds = retryAfterSeconds(ex.retryAfter());
 		ProblemDetail problem = ProblemType.QUEUE_FULL
 			.problem("The job queue is full; try again in " + seconds + " s.");
+		return ResponseEntity.status(problem.getStatus())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> tooManyStreams(TooManyStreamsException ex) {
+		long seconds = retryAfterSeconds(ex.retryAfter());
+		ProblemDetail problem = ProblemType.TOO_MANY_STREAMS.problem(ex.getMessage());
+		problem.setProperty("limit", ex.limit());
 		return ResponseEntity.status(problem.getStatus())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))

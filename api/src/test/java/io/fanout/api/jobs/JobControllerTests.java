@@ -19,7 +19,10 @@ import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.ResultPage;
+import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.ResultStreamQuery;
+import io.fanout.scheduler.StreamedResult;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Flux;
@@ -260,12 +263,12 @@ class JobControllerTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.items[0].body").isEqualTo("{\"tmp\":0}");
-		verify(this.jobs).results("tenant-a", ID, ResultQuery.all().withCursor(2));
+		verify(this.jobs).results("tenant-a", ID, ResultQuery.all().withCursor(2).withBodies(true));
 	}
 
 	@Test
 	void resultsStreamAsNdjson() {
-		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any())).willReturn(streamed(0, TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
 				TestJobs.result(ID, 0, OutcomeKind.TIMED_OUT)));
 
 		List<Map<String, Object>> lines = this.client.get()
@@ -289,7 +292,7 @@ class JobControllerTests {
 
 	@Test
 	void resultStreamsFilterByOutcomeAndAreNotPaged() {
-		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 0, OutcomeKind.SUCCEEDED),
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any())).willReturn(streamed(0, TestJobs.result(ID, 0, OutcomeKind.SUCCEEDED),
 				TestJobs.result(ID, 1, OutcomeKind.TIMED_OUT), TestJobs.result(ID, 2, OutcomeKind.SUCCEEDED)));
 
 		List<Map<String, Object>> lines = this.client.get()
@@ -311,7 +314,7 @@ class JobControllerTests {
 
 	@Test
 	void resultsStreamAsServerSentEventsEndingWithTheJob() {
-		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any())).willReturn(streamed(0, TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
 				TestJobs.result(ID, 0, OutcomeKind.TIMED_OUT)));
 		given(this.jobs.get("tenant-a", ID))
 			.willReturn(Mono.just(TestJobs.job(ID, JobStatus.COMPLETED, JobProgress.none(2), null)));
@@ -326,15 +329,47 @@ class JobControllerTests {
 
 	@Test
 	void serverSentEventsResumeAfterTheLastEventId() {
-		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.just(TestJobs.result(ID, 1, OutcomeKind.SUCCEEDED),
-				TestJobs.result(ID, 0, OutcomeKind.SUCCEEDED), TestJobs.result(ID, 2, OutcomeKind.SUCCEEDED)));
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any()))
+			.willReturn(streamed(2, TestJobs.result(ID, 2, OutcomeKind.SUCCEEDED)));
 		given(this.jobs.get("tenant-a", ID))
 			.willReturn(Mono.just(TestJobs.job(ID, JobStatus.COMPLETED, JobProgress.none(3), null)));
 
 		List<ServerSentEvent<Map<String, Object>>> events = events("2");
 
 		assertThat(events).extracting(ServerSentEvent::id).containsExactly("3", null);
-		assertThat(events.get(0).data()).containsEntry("index", 2);
+		assertThat(events.get(0).data()).containsEntry("index", 2).containsEntry("position", 3);
+		verify(this.jobs).streamResults("tenant-a", ID, new ResultStreamQuery(2, false));
+	}
+
+	@Test
+	void ndjsonStreamsResumeAfterAPositionAndRefuseANegativeOne() {
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any()))
+			.willReturn(streamed(5, TestJobs.result(ID, 4, OutcomeKind.SUCCEEDED)));
+
+		List<Map<String, Object>> lines = this.client.get()
+			.uri("/api/v1/jobs/" + ID + "/results?after=5&includeBody=true")
+			.header("X-API-Key", ApiSliceTest.KEY_A)
+			.accept(MediaType.APPLICATION_NDJSON)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.getResponseBody()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+
+		assertThat(lines).extracting((line) -> line.get("position")).containsExactly(6);
+		verify(this.jobs).streamResults("tenant-a", ID, new ResultStreamQuery(5, true));
+		this.client.get()
+			.uri("/api/v1/jobs/" + ID + "/results?after=-1")
+			.header("X-API-Key", ApiSliceTest.KEY_A)
+			.accept(MediaType.APPLICATION_NDJSON)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field").isEqualTo("after");
 	}
 
 	@Test
@@ -384,6 +419,11 @@ class JobControllerTests {
 		ArgumentCaptor<JobSpec> spec = ArgumentCaptor.forClass(JobSpec.class);
 		verify(this.jobs).submit(any(), spec.capture(), any(), any());
 		return spec.getValue();
+	}
+
+	/** The results as a stream delivers them, after {@code after} others. */
+	private static Flux<StreamedResult> streamed(int after, JobResult... results) {
+		return Flux.range(0, results.length).map((i) -> new StreamedResult(after + i + 1, results[i]));
 	}
 
 	private List<ServerSentEvent<Map<String, Object>>> events(String lastEventId) {

@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
@@ -222,7 +223,7 @@ class ProblemsAdviceTests {
 	@Test
 	void anUnknownJobIsNotFound() {
 		given(this.jobs.get("tenant-a", ID)).willReturn(Mono.error(new JobNotFoundException(ID)));
-		given(this.jobs.streamResults("tenant-a", ID)).willReturn(Flux.error(new JobNotFoundException(ID)));
+		given(this.jobs.streamResults(eq("tenant-a"), eq(ID), any())).willReturn(Flux.error(new JobNotFoundException(ID)));
 
 		problem(get("/api/v1/jobs/" + ID), HttpStatus.NOT_FOUND, "not-found").jsonPath("$.detail")
 			.isEqualTo("job " + ID + " not found");

@@ -23,6 +23,7 @@ import io.fanout.scheduler.jobs.JobRepository;
 import io.fanout.scheduler.jobs.QueueLimit;
 import io.fanout.scheduler.jobs.R2dbcJobQueue;
 import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.jobs.ResultFeed;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.Dialect;
 import io.fanout.scheduler.rates.PostgresSlotLeases;
@@ -54,7 +55,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * The job scheduler on the application's R2DBC {@link ConnectionFactory}: the {@link Database} every
- * store shares, the job repository and queue, the schedule store, the {@link JobService} and
+ * store shares, the job repository and queue, the {@link ResultFeed} that streams of jobs running here
+ * follow, the schedule store, the {@link JobService} and
  * {@link ScheduleService}, a {@link ScheduleTicker} on every instance (which also upserts the
  * schedules declared under {@code fanout.scheduler.schedules}) and, unless
  * {@code fanout.scheduler.worker-enabled=false}, a {@link JobWorker} running jobs through the
@@ -98,8 +100,14 @@ public final class SchedulerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueue fanoutJobQueue(Database database) {
-		return new R2dbcJobQueue(database);
+	ResultFeed fanoutResultFeed() {
+		return new ResultFeed();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobQueue fanoutJobQueue(Database database, ResultFeed feed) {
+		return new R2dbcJobQueue(database, feed);
 	}
 
 	@Bean
@@ -137,18 +145,19 @@ public final class SchedulerAutoConfiguration {
 	@ConditionalOnBean(FetchClient.class)
 	@ConditionalOnBooleanProperty(name = "fanout.scheduler.worker-enabled", matchIfMissing = true)
 	JobWorker fanoutJobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory) {
+			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory, ResultFeed feed) {
 		String nodeId = (properties.nodeId() != null) ? properties.nodeId() : defaultNodeId();
 		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC),
-				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), nodeId);
+				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), feed, nodeId);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	JobService fanoutJobService(JobRepository jobs, JobSpecFactory specs, QueueLimit queueLimit,
-			SchedulerProperties properties, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
-		return new DefaultJobService(jobs, specs, queueLimit, properties.streamPollInterval(),
-				clock.getIfAvailable(Clock::systemUTC), () -> worker.ifAvailable(JobWorker::wakeUp));
+			SchedulerProperties properties, ResultFeed feed, ObjectProvider<Clock> clock,
+			ObjectProvider<JobWorker> worker) {
+		return new DefaultJobService(jobs, specs, queueLimit, properties, feed, clock.getIfAvailable(Clock::systemUTC),
+				() -> worker.ifAvailable(JobWorker::wakeUp));
 	}
 
 	@Bean

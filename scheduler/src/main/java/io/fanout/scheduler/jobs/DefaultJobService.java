@@ -1,8 +1,6 @@
 package io.fanout.scheduler.jobs;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 
 import io.fanout.scheduler.IllegalJobStateException;
@@ -11,12 +9,14 @@ import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobQuery;
-import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
+import io.fanout.scheduler.ResultStreamQuery;
+import io.fanout.scheduler.SchedulerProperties;
+import io.fanout.scheduler.StreamedResult;
 import io.fanout.scheduler.r2dbc.TimeOrderedIds;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -29,7 +29,7 @@ import reactor.core.publisher.Mono;
 public final class DefaultJobService implements JobService {
 
 	/** Results read per query by a live stream. */
-	private static final int STREAM_PAGE = 500;
+	static final int STREAM_PAGE = 500;
 
 	private static final int MAX_KEY_LENGTH = 200;
 
@@ -39,7 +39,11 @@ public final class DefaultJobService implements JobService {
 
 	private final QueueLimit queueLimit;
 
-	private final Duration streamPollInterval;
+	private final ResultFeed feed;
+
+	private final ResultStream.Settings streams;
+
+	private final long maxPageBytes;
 
 	private final Clock clock;
 
@@ -50,15 +54,19 @@ public final class DefaultJobService implements JobService {
 	/**
 	 * @param specs the server's limits on what a job may be
 	 * @param queueLimit the bound on jobs waiting
-	 * @param streamPollInterval how often a live stream looks for new results
+	 * @param properties the page byte budget and the polling of live streams
+	 * @param feed the results of the jobs running here, which their streams follow
 	 * @param onSubmit called after a job was queued, to have a local worker look at the queue now
 	 */
 	public DefaultJobService(JobRepository jobs, JobSpecFactory specs, QueueLimit queueLimit,
-			Duration streamPollInterval, Clock clock, Runnable onSubmit) {
+			SchedulerProperties properties, ResultFeed feed, Clock clock, Runnable onSubmit) {
 		this.jobs = jobs;
 		this.specs = specs;
 		this.queueLimit = queueLimit;
-		this.streamPollInterval = streamPollInterval;
+		this.feed = feed;
+		this.maxPageBytes = properties.maxPageBytes().toBytes();
+		this.streams = new ResultStream.Settings(STREAM_PAGE, this.maxPageBytes, properties.streamPollInterval(),
+				properties.streamPollMaxInterval());
 		this.clock = clock;
 		this.onSubmit = onSubmit;
 		this.ids = new TimeOrderedIds(clock);
@@ -127,38 +135,14 @@ public final class DefaultJobService implements JobService {
 
 	@Override
 	public Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query) {
-		return get(owner, jobId).then(this.jobs.results(jobId, query));
+		return get(owner, jobId).then(this.jobs.results(jobId, query, this.maxPageBytes));
 	}
 
 	@Override
-	public Flux<JobResult> streamResults(String owner, UUID jobId) {
-		return get(owner, jobId).flatMapMany((first) -> readFrom(owner, jobId, 0)
-			.expand((step) -> {
-				if (step.done()) {
-					return Mono.empty();
-				}
-				// A full page means more are stored already; otherwise wait for new ones to land.
-				return (step.results().size() == STREAM_PAGE) ? readFrom(owner, jobId, step.next())
-						: Mono.delay(this.streamPollInterval).then(readFrom(owner, jobId, step.next()));
-			})
-			.concatMapIterable(StreamStep::results));
-	}
-
-	/**
-	 * Reads the job's status, then its results stored from {@code seq} on. A job ends in the same
-	 * transaction that stores its last results, so once its status is terminal, the results read
-	 * after it are all there are.
-	 */
-	private Mono<StreamStep> readFrom(String owner, UUID jobId, int seq) {
-		return get(owner, jobId).flatMap((job) -> this.jobs.resultsInStoredOrder(jobId, seq, STREAM_PAGE)
-			.collectList()
-			.map((results) -> {
-				int next = seq + results.size();
-				return new StreamStep(results, next, job.isFinished() && next >= job.progress().done());
-			}));
-	}
-
-	private record StreamStep(List<JobResult> results, int next, boolean done) {
+	public Flux<StreamedResult> streamResults(String owner, UUID jobId, ResultStreamQuery query) {
+		return get(owner, jobId).flatMapMany((first) -> new ResultStream(this.jobs, this.feed, jobId,
+				() -> get(owner, jobId), this.streams, query.after(), query.withBodies())
+			.results());
 	}
 
 	private static void checkOwner(String owner) {

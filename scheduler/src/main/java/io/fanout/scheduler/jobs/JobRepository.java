@@ -2,6 +2,7 @@ package io.fanout.scheduler.jobs;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,7 +16,6 @@ import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,11 +56,32 @@ public interface JobRepository {
 	/** The statuses of these jobs, of any owner; a job that is gone is left out. */
 	Mono<Map<UUID, JobStatus>> statuses(Collection<UUID> jobIds);
 
-	/** A page of a job's results by request index. The caller checks ownership. */
-	Mono<ResultPage> results(UUID jobId, ResultQuery query);
+	/**
+	 * A page of a job's results by request index, at most {@code query.limit()} of them and, past the
+	 * first, at most {@code maxBytes} of them by the size of their stored columns (the body only
+	 * when the query asks for bodies, which are otherwise not read). The caller checks ownership.
+	 */
+	Mono<ResultPage> results(UUID jobId, ResultQuery query, long maxBytes);
 
-	/** A job's results in storage order, from the {@code fromSeq}-th stored (0-based). */
-	Flux<JobResult> resultsInStoredOrder(UUID jobId, int fromSeq, int limit);
+	/**
+	 * A job's results in storage order, from the {@code fromSeq}-th stored (0-based): at most
+	 * {@code limit} and, past the first, at most {@code maxBytes} of them, as {@link #results}.
+	 */
+	Mono<StoredResults> resultsInStoredOrder(UUID jobId, int fromSeq, int limit, long maxBytes, boolean withBodies);
+
+	/**
+	 * Results read in storage order.
+	 *
+	 * @param results the results, the first being the {@code fromSeq}-th stored
+	 * @param more whether more were stored already: the read stopped at its limit or its byte budget
+	 */
+	record StoredResults(List<JobResult> results, boolean more) {
+
+		public StoredResults {
+			results = List.copyOf(results);
+		}
+
+	}
 
 	/**
 	 * Flags the owner's job for cancellation if it may still be cancelled (queued or running).

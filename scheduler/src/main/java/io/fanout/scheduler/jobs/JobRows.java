@@ -72,6 +72,14 @@ final class JobRows {
 
 	/** A result from {@link JobSql#RESULT_COLUMNS}. */
 	JobResult result(Readable row) {
+		return result(row, true);
+	}
+
+	/**
+	 * A result from {@link JobSql#RESULT_COLUMNS}, or from {@link JobSql#RESULT_COLUMNS_WITHOUT_BODY}
+	 * without its body.
+	 */
+	JobResult result(Readable row, boolean withBody) {
 		String errorKind = row.get("error_kind", String.class);
 		FetchError error = (errorKind != null)
 				? new FetchError(ErrorKind.valueOf(errorKind), row.get("error_message", String.class)) : null;
@@ -79,7 +87,8 @@ final class JobRows {
 				required(row, "method", String.class), URI.create(required(row, "url", String.class)),
 				OutcomeKind.valueOf(required(row, "outcome", String.class)), row.get("http_status", Integer.class),
 				required(row, "attempts", Integer.class), requiredInstant(row, "started_at"),
-				Duration.ofNanos(required(row, "duration_us", Long.class) * 1000), row.get("body", String.class),
+				Duration.ofNanos(required(row, "duration_us", Long.class) * 1000),
+				withBody ? row.get("body", String.class) : null,
 				required(row, "body_size", Long.class), this.codec.readExtracted(row.get("extracted", String.class)),
 				error);
 	}

@@ -47,8 +47,24 @@ final class JobSql {
 			+ "created_at, started_at, finished_at, deadline_ms, total, " + OUTCOME_COUNT_COLUMNS
 			+ ", idempotency_key, schedule_id, error_kind, error_message";
 
-	static final String RESULT_COLUMNS = "job_id, idx, method, url, outcome, http_status, attempts, "
-			+ "started_at, duration_us, body, body_size, extracted, error_kind, error_message";
+	/** A result's columns but its body: what a read that was not asked for bodies selects. */
+	static final String RESULT_COLUMNS_WITHOUT_BODY = "job_id, idx, seq, method, url, outcome, http_status, attempts, "
+			+ "started_at, duration_us, body_size, extracted, error_kind, error_message";
+
+	static final String RESULT_COLUMNS = RESULT_COLUMNS_WITHOUT_BODY + ", body";
+
+	/**
+	 * Bytes a result counts for in a page's byte budget, beyond its variable columns: the fixed
+	 * columns and what the API adds around them, roughly.
+	 */
+	static final int RESULT_OVERHEAD_BYTES = 256;
+
+	/** What a result row without its body weighs, about, in bytes. */
+	static final String RESULT_COST = RESULT_OVERHEAD_BYTES + " + OCTET_LENGTH(url) + COALESCE(OCTET_LENGTH(extracted), 0)"
+			+ " + COALESCE(OCTET_LENGTH(error_message), 0)";
+
+	/** What a result row with its body weighs, about, in bytes. */
+	static final String RESULT_COST_WITH_BODY = RESULT_COST + " + COALESCE(OCTET_LENGTH(body), 0)";
 
 	static final String COUNT_COLUMNS = "total, " + OUTCOME_COUNT_COLUMNS;
 
@@ -56,6 +72,23 @@ final class JobSql {
 	static final String SPEC_COLUMNS = "s.spec, s.spec_gzip";
 
 	private JobSql() {
+	}
+
+	/**
+	 * A page of a job's results in {@code order} (a unique column per job: {@code idx} or {@code seq}),
+	 * at most {@code rows} candidates matching {@code where} and, past the first, no more than
+	 * {@code :budget} bytes by {@link #RESULT_COST}. Each row also carries {@code candidates}: how many
+	 * matched up to {@code rows}, so that fewer returned means the budget cut the page short. One
+	 * statement, so one consistent view on both databases. Without bodies, the body column is not
+	 * named: the database neither reads nor sends it.
+	 */
+	static String resultPage(String where, String order, int rows, boolean withBodies) {
+		String columns = withBodies ? RESULT_COLUMNS : RESULT_COLUMNS_WITHOUT_BODY;
+		String cost = withBodies ? RESULT_COST_WITH_BODY : RESULT_COST;
+		return "SELECT * FROM (SELECT c.*, SUM(c.row_cost) OVER (ORDER BY c." + order + ") AS running_cost, "
+				+ "ROW_NUMBER() OVER (ORDER BY c." + order + ") AS row_no, COUNT(*) OVER () AS candidates FROM ("
+				+ "SELECT " + columns + ", " + cost + " AS row_cost FROM job_results WHERE " + where + " ORDER BY "
+				+ order + " LIMIT " + rows + ") c) w WHERE w.row_no = 1 OR w.running_cost <= :budget ORDER BY w." + order;
 	}
 
 	/** {@code status IN ('A', 'B')} for these statuses. */

@@ -8,6 +8,7 @@ import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.fanout.fetch.FetchRequest;
 import io.fanout.scheduler.Job;
@@ -60,11 +61,19 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private final ResultWriter results;
 
+	private final ResultFeed feed;
+
 	public R2dbcJobQueue(Database db) {
+		this(db, new ResultFeed());
+	}
+
+	/** @param feed where results are published once written, for the streams that follow the job here */
+	public R2dbcJobQueue(Database db, ResultFeed feed) {
 		this.db = db;
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
 		this.results = new ResultWriter(db, this.rows.codec());
+		this.feed = feed;
 	}
 
 	@Override
@@ -169,7 +178,7 @@ public final class R2dbcJobQueue implements JobQueue {
 		// The range lets both databases walk the primary key (job_id, idx) between the batch's lowest
 		// and highest index instead of every result of the job: results complete roughly in index
 		// order, so that range is short, and the check stays cheap however large the job grows.
-		Mono<Void> work = lockFenced(fence).flatMap((written) -> this.sql
+		Mono<Written> work = lockFenced(fence).flatMap((written) -> this.sql
 			.sql("SELECT idx FROM job_results WHERE job_id = :id AND idx BETWEEN :low AND :high AND idx IN (:indexes)")
 			.bind("id", jobId)
 			.bind("low", range.getMin())
@@ -186,9 +195,22 @@ public final class R2dbcJobQueue implements JobQueue {
 						fresh.add(result);
 					}
 				}
-				return fresh.isEmpty() ? Mono.empty() : this.results.write(jobId, fresh, written);
+				return fresh.isEmpty() ? Mono.<Written>empty()
+						: this.results.write(jobId, fresh, written).thenReturn(new Written(written, fresh));
 			}));
-		return this.db.transactional(work);
+		// Published once committed (the transaction completes after its commit, its value may come
+		// before): a stream is never fed a result that the database could still lose.
+		AtomicReference<@Nullable Written> stored = new AtomicReference<>();
+		return this.db.transactional(work).doOnNext(stored::set).then(Mono.fromRunnable(() -> {
+			Written written = stored.get();
+			if (written != null) {
+				this.feed.publish(jobId, written.firstSeq(), written.results());
+			}
+		}));
+	}
+
+	/** Results a batch stored, numbered from {@code firstSeq} in storage order. */
+	private record Written(int firstSeq, List<JobResult> results) {
 	}
 
 	@Override

@@ -2,7 +2,9 @@ package io.fanout.scheduler.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +34,6 @@ import static io.fanout.scheduler.jobs.JobSql.FINISHED;
 import static io.fanout.scheduler.jobs.JobSql.JOB_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.NO_OUTCOMES;
 import static io.fanout.scheduler.jobs.JobSql.OUTCOME_COUNT_COLUMNS;
-import static io.fanout.scheduler.jobs.JobSql.RESULT_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.SPEC_COLUMNS;
 import static io.fanout.scheduler.jobs.JobSql.COUNT_COLUMNS;
 import static io.fanout.scheduler.r2dbc.Sql.bind;
@@ -212,37 +213,55 @@ public final class R2dbcJobRepository implements JobRepository {
 	}
 
 	@Override
-	public Mono<ResultPage> results(UUID jobId, ResultQuery query) {
-		StringBuilder select = new StringBuilder("SELECT " + RESULT_COLUMNS + " FROM job_results WHERE job_id = :id");
+	public Mono<ResultPage> results(UUID jobId, ResultQuery query, long maxBytes) {
+		StringBuilder where = new StringBuilder("job_id = :id");
 		if (query.cursor() != null) {
-			select.append(" AND idx > :cursor");
+			where.append(" AND idx > :cursor");
 		}
 		if (!query.outcomes().isEmpty()) {
-			select.append(" AND outcome IN (:outcomes)");
+			where.append(" AND outcome IN (:outcomes)");
 		}
-		select.append(" ORDER BY idx LIMIT ").append(query.limit() + 1);
-		GenericExecuteSpec spec = this.sql.sql(select.toString()).bind("id", jobId);
+		// One more than asked tells whether there is a next page.
+		GenericExecuteSpec spec = this.sql
+			.sql(JobSql.resultPage(where.toString(), "idx", query.limit() + 1, query.withBodies()))
+			.bind("id", jobId)
+			.bind("budget", maxBytes);
 		if (query.cursor() != null) {
 			spec = spec.bind("cursor", query.cursor());
 		}
 		if (!query.outcomes().isEmpty()) {
 			spec = spec.bind("outcomes", query.outcomes().stream().map(Enum::name).toList());
 		}
-		return this.db.run(spec.map(this.rows::result)
-			.all()
-			.collectList()
-			.map((found) -> page(found, query.limit(), JobResult::index, ResultPage::new)));
+		return this.db.run(readPage(spec, query.limit(), query.withBodies())).map((read) -> {
+			List<JobResult> items = read.results();
+			return new ResultPage(items, read.more() ? items.get(items.size() - 1).index() : null);
+		});
 	}
 
 	@Override
-	public Flux<JobResult> resultsInStoredOrder(UUID jobId, int fromSeq, int limit) {
-		return this.db.run(this.sql
-			.sql("SELECT " + RESULT_COLUMNS + " FROM job_results WHERE job_id = :id AND seq >= :from "
-					+ "ORDER BY seq LIMIT " + limit)
+	public Mono<StoredResults> resultsInStoredOrder(UUID jobId, int fromSeq, int limit, long maxBytes,
+			boolean withBodies) {
+		GenericExecuteSpec spec = this.sql
+			.sql(JobSql.resultPage("job_id = :id AND seq >= :from", "seq", limit + 1, withBodies))
 			.bind("id", jobId)
 			.bind("from", fromSeq)
-			.map(this.rows::result)
-			.all());
+			.bind("budget", maxBytes);
+		return this.db.run(readPage(spec, limit, withBodies));
+	}
+
+	/** Up to {@code limit} results of a {@link JobSql#resultPage} statement, and whether more matched. */
+	private Mono<StoredResults> readPage(GenericExecuteSpec spec, int limit, boolean withBodies) {
+		return spec.map((row) -> Map.entry(this.rows.result(row, withBodies), required(row, "candidates", Long.class)))
+			.all()
+			.collectList()
+			.map((found) -> {
+				long candidates = found.isEmpty() ? 0 : found.get(0).getValue();
+				List<JobResult> results = new ArrayList<>(Math.min(found.size(), limit));
+				for (int i = 0; i < found.size() && i < limit; i++) {
+					results.add(found.get(i).getKey());
+				}
+				return new StoredResults(results, candidates > results.size());
+			});
 	}
 
 	// Cancellation and deletion

@@ -15,6 +15,7 @@ import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.JobQueue;
+import io.fanout.scheduler.jobs.ResultFeed;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -58,6 +59,8 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final MemoryBudget memory;
 
+	private final ResultFeed feed;
+
 	private final String nodeId;
 
 	private final Map<UUID, JobRun> running = new ConcurrentHashMap<>();
@@ -79,17 +82,25 @@ public final class JobWorker implements SmartLifecycle {
 		this(queue, fetchClient, properties, clock, MemoryBudget.UNLIMITED, nodeId);
 	}
 
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, String nodeId) {
+		this(queue, fetchClient, properties, clock, memory, new ResultFeed(), nodeId);
+	}
+
 	/**
 	 * @param memory the process's budget of body bytes, shared with the fetch client: results waiting
 	 * to be written count in it
+	 * @param feed opened for each job while it runs here (the queue publishes its results to it), so that
+	 * streams of the job follow it without reading the database
 	 */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			MemoryBudget memory, String nodeId) {
+			MemoryBudget memory, ResultFeed feed, String nodeId) {
 		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
 		this.clock = clock;
 		this.memory = memory;
+		this.feed = feed;
 		this.nodeId = nodeId;
 	}
 
@@ -292,11 +303,14 @@ public final class JobWorker implements SmartLifecycle {
 				claimedAt);
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
+		this.feed.open(jobId);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Node " + this.nodeId + " claimed job " + jobId + " (attempt " + claimed.fence().attempt()
 					+ ")");
 		}
 		run.execute().doFinally((signal) -> {
+			// After the run's last write: followers complete and read what is left from the database.
+			this.feed.close(jobId);
 			this.running.remove(jobId);
 			wakeUp();
 		}).subscribe();

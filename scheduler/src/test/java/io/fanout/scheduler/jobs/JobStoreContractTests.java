@@ -376,11 +376,15 @@ abstract class JobStoreContractTests {
 		BitSet expected = new BitSet();
 		expected.set(0, 3);
 		StepVerifier.create(this.queue.resultedIndexes(job.id())).expectNext(expected).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 0, 10).map(JobResult::index))
+		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 0, 10, Long.MAX_VALUE, false)
+			.flatMapIterable(JobRepository.StoredResults::results)
+			.map(JobResult::index))
 			.expectNext(2, 0, 1)
 			.expectComplete()
 			.verify(TIMEOUT);
-		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 1, 1).map(JobResult::index))
+		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 1, 1, Long.MAX_VALUE, false)
+			.flatMapIterable(JobRepository.StoredResults::results)
+			.map(JobResult::index))
 			.expectNext(0)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -395,7 +399,7 @@ abstract class JobStoreContractTests {
 				"unavailable ✓", 15, Map.of("temperature", 21, "tags", List.of("a", "b"), "missing", "x"),
 				new FetchError(ErrorKind.HTTP_STATUS, "HTTP 503"));
 		this.queue.appendResults(fence, List.of(written)).block(TIMEOUT);
-		StepVerifier.create(this.jobs.results(job.id(), ResultQuery.all()))
+		StepVerifier.create(this.jobs.results(job.id(), ResultQuery.all().withBodies(true), Long.MAX_VALUE))
 			.assertNext((page) -> assertThat(page.items()).containsExactly(written))
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -409,18 +413,99 @@ abstract class JobStoreContractTests {
 			.mapToObj((i) -> result(job.id(), 9 - i, (i % 3 == 0) ? OutcomeKind.TIMED_OUT : OutcomeKind.SUCCEEDED))
 			.toList();
 		this.queue.appendResults(fence, results).block(TIMEOUT);
-		ResultPage first = this.jobs.results(job.id(), ResultQuery.all().withLimit(4)).block(TIMEOUT);
+		ResultPage first = this.jobs.results(job.id(), ResultQuery.all().withLimit(4), Long.MAX_VALUE).block(TIMEOUT);
 		assertThat(first.items()).extracting(JobResult::index).containsExactly(0, 1, 2, 3);
 		assertThat(first.nextCursor()).isEqualTo(3);
-		ResultPage second = this.jobs.results(job.id(), ResultQuery.all().withLimit(4).withCursor(3)).block(TIMEOUT);
+		ResultPage second = this.jobs.results(job.id(), ResultQuery.all().withLimit(4).withCursor(3), Long.MAX_VALUE).block(TIMEOUT);
 		assertThat(second.items()).extracting(JobResult::index).containsExactly(4, 5, 6, 7);
-		ResultPage third = this.jobs.results(job.id(), ResultQuery.all().withLimit(4).withCursor(7)).block(TIMEOUT);
+		ResultPage third = this.jobs.results(job.id(), ResultQuery.all().withLimit(4).withCursor(7), Long.MAX_VALUE).block(TIMEOUT);
 		assertThat(third.items()).extracting(JobResult::index).containsExactly(8, 9);
 		assertThat(third.nextCursor()).isNull();
-		ResultPage timedOut = this.jobs
-			.results(job.id(), ResultQuery.all().withOutcomes(Set.of(OutcomeKind.TIMED_OUT)))
+		ResultPage timedOut = this.jobs.results(job.id(), ResultQuery.all().withOutcomes(Set.of(OutcomeKind.TIMED_OUT)), Long.MAX_VALUE)
 			.block(TIMEOUT);
 		assertThat(timedOut.items()).extracting(JobResult::index).containsExactly(0, 3, 6, 9);
+	}
+
+	@Test
+	void resultsReadWithoutBodiesNeitherSelectNorCarryThem() {
+		Job job = insert("alice", spec(3), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.queue.appendResults(fence, List.of(result(job.id(), 0, OutcomeKind.SUCCEEDED),
+				result(job.id(), 1, OutcomeKind.SUCCEEDED), result(job.id(), 2, OutcomeKind.TIMED_OUT)))
+			.block(TIMEOUT);
+
+		// The statement does not name the body column: the database neither reads nor sends bodies.
+		String withoutBodies = JobSql.resultPage("job_id = :id", "idx", 10, false);
+		assertThat(withoutBodies).doesNotContainPattern("\\bbody\\b").contains("body_size");
+		assertThat(JobSql.resultPage("job_id = :id", "seq", 10, true)).containsPattern("\\bbody\\b");
+		List<String> columns = this.db.client()
+			.sql(withoutBodies)
+			.bind("id", job.id())
+			.bind("budget", Long.MAX_VALUE)
+			.map((row, metadata) -> metadata.getColumnMetadatas()
+				.stream()
+				.map((column) -> column.getName().toLowerCase(java.util.Locale.ROOT))
+				.toList())
+			.first()
+			.block(TIMEOUT);
+		assertThat(columns).contains("idx", "body_size").doesNotContain("body");
+
+		assertThat(this.jobs.results(job.id(), ResultQuery.all(), Long.MAX_VALUE).block(TIMEOUT).items())
+			.hasSize(3)
+			.allSatisfy((result) -> assertThat(result.body()).isNull());
+		assertThat(this.jobs.results(job.id(), ResultQuery.all().withBodies(true), Long.MAX_VALUE)
+			.block(TIMEOUT)
+			.items()).extracting(JobResult::body).containsExactly("body 0", "body 1", "body 2");
+		assertThat(this.jobs.resultsInStoredOrder(job.id(), 0, 10, Long.MAX_VALUE, false).block(TIMEOUT).results())
+			.hasSize(3)
+			.allSatisfy((result) -> assertThat(result.body()).isNull());
+		assertThat(this.jobs.resultsInStoredOrder(job.id(), 0, 10, Long.MAX_VALUE, true).block(TIMEOUT).results())
+			.extracting(JobResult::body)
+			.containsExactly("body 0", "body 1", "body 2");
+	}
+
+	@Test
+	void pagesEndAtTheirByteBudgetAndALargerResultComesAlone() {
+		Job job = insert("alice", spec(5), null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		List<JobResult> results = IntStream.range(0, 5).mapToObj((i) -> withBody(result(job.id(), i, OutcomeKind.SUCCEEDED),
+				"x".repeat(1000))).toList();
+		this.queue.appendResults(fence, results).block(TIMEOUT);
+		// About 1,300 bytes a result with its body, under 300 without.
+		long budget = 3000;
+
+		ResultQuery bodies = ResultQuery.all().withBodies(true);
+		ResultPage first = this.jobs.results(job.id(), bodies, budget).block(TIMEOUT);
+		assertThat(first.items()).extracting(JobResult::index).containsExactly(0, 1);
+		assertThat(first.nextCursor()).isEqualTo(1);
+		ResultPage second = this.jobs.results(job.id(), bodies.withCursor(1), budget).block(TIMEOUT);
+		assertThat(second.items()).extracting(JobResult::index).containsExactly(2, 3);
+		ResultPage third = this.jobs.results(job.id(), bodies.withCursor(3), budget).block(TIMEOUT);
+		assertThat(third.items()).extracting(JobResult::index).containsExactly(4);
+		assertThat(third.nextCursor()).isNull();
+
+		// Without bodies the same budget holds them all; the row limit still applies.
+		ResultPage light = this.jobs.results(job.id(), ResultQuery.all(), budget).block(TIMEOUT);
+		assertThat(light.items()).hasSize(5);
+		assertThat(light.nextCursor()).isNull();
+		ResultPage limited = this.jobs.results(job.id(), ResultQuery.all().withLimit(3), budget).block(TIMEOUT);
+		assertThat(limited.items()).hasSize(3);
+		assertThat(limited.nextCursor()).isEqualTo(2);
+
+		// A result over the whole budget is a page of its own, not a page without end.
+		ResultPage single = this.jobs.results(job.id(), bodies, 1).block(TIMEOUT);
+		assertThat(single.items()).extracting(JobResult::index).containsExactly(0);
+		assertThat(single.nextCursor()).isEqualTo(0);
+
+		// Streams read the same way, in storage order.
+		JobRepository.StoredResults read = this.jobs.resultsInStoredOrder(job.id(), 1, 10, budget, true).block(TIMEOUT);
+		assertThat(read.results()).extracting(JobResult::index).containsExactly(1, 2);
+		assertThat(read.more()).isTrue();
+		JobRepository.StoredResults rest = this.jobs.resultsInStoredOrder(job.id(), 3, 10, budget, true).block(TIMEOUT);
+		assertThat(rest.results()).extracting(JobResult::index).containsExactly(3, 4);
+		assertThat(rest.more()).isFalse();
+		assertThat(this.jobs.resultsInStoredOrder(job.id(), 0, 5, budget, false).block(TIMEOUT).more()).isFalse();
+		assertThat(this.jobs.resultsInStoredOrder(job.id(), 0, 4, budget, false).block(TIMEOUT).more()).isTrue();
 	}
 
 	@Test
@@ -441,13 +526,15 @@ abstract class JobStoreContractTests {
 		StepVerifier.create(this.queue.lease(job.id())).expectComplete().verify(TIMEOUT);
 		assertThat(after.progress().count(OutcomeKind.CANCELLED)).isEqualTo(3);
 		assertThat(after.progress().pending()).isZero();
-		List<JobResult> results = this.jobs.results(job.id(), ResultQuery.all()).block(TIMEOUT).items();
+		List<JobResult> results = this.jobs.results(job.id(), ResultQuery.all(), Long.MAX_VALUE).block(TIMEOUT).items();
 		assertThat(results).extracting(JobResult::outcome)
 			.containsExactly(OutcomeKind.CANCELLED, OutcomeKind.SUCCEEDED, OutcomeKind.CANCELLED,
 					OutcomeKind.HTTP_ERROR, OutcomeKind.CANCELLED);
 		assertThat(results.get(4).url()).isEqualTo(spec.requests().get(4).url());
 		assertThat(results.get(4).error()).isEqualTo(new FetchError(ErrorKind.CANCELLED, "job deadline exceeded"));
-		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 0, 10).map(JobResult::index))
+		StepVerifier.create(this.jobs.resultsInStoredOrder(job.id(), 0, 10, Long.MAX_VALUE, false)
+			.flatMapIterable(JobRepository.StoredResults::results)
+			.map(JobResult::index))
 			.expectNext(1, 3, 0, 2, 4)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -604,6 +691,11 @@ abstract class JobStoreContractTests {
 
 	Job find(Job job) {
 		return this.jobs.find(job.owner(), job.id()).block(TIMEOUT);
+	}
+
+	static JobResult withBody(JobResult r, String body) {
+		return new JobResult(r.jobId(), r.index(), r.method(), r.url(), r.outcome(), r.httpStatus(), r.attempts(),
+				r.startedAt(), r.duration(), body, body.length(), r.extracted(), r.error());
 	}
 
 	JobResult result(UUID jobId, int index, OutcomeKind outcome) {

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyLimits;
+import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.http.ReactorFetchClient;
 import io.fanout.fetch.ssrf.AddressRule;
 import io.fanout.scheduler.JobSpecFactory;
@@ -14,6 +15,7 @@ import io.fanout.scheduler.jobs.DefaultJobService;
 import io.fanout.scheduler.jobs.QueueLimit;
 import io.fanout.scheduler.jobs.R2dbcJobQueue;
 import io.fanout.scheduler.jobs.R2dbcJobRepository;
+import io.fanout.scheduler.jobs.ResultFeed;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.schedules.ConfiguredSchedules;
 import io.fanout.scheduler.schedules.DefaultScheduleService;
@@ -51,6 +53,8 @@ public final class SchedulerFixture implements BeforeAllCallback, AfterAllCallba
 
 	private R2dbcJobQueue queue;
 
+	private final ResultFeed feed = new ResultFeed();
+
 	private R2dbcScheduleStore schedules;
 
 	private TestUpstream upstream;
@@ -76,7 +80,7 @@ public final class SchedulerFixture implements BeforeAllCallback, AfterAllCallba
 		this.database = this.databases.get();
 		this.db = new Database(this.database.connectionFactory());
 		this.jobs = new R2dbcJobRepository(this.db);
-		this.queue = new R2dbcJobQueue(this.db);
+		this.queue = new R2dbcJobQueue(this.db, this.feed);
 		this.schedules = new R2dbcScheduleStore(this.db);
 		this.upstream = new TestUpstream();
 		this.fetchClient = ReactorFetchClient.builder()
@@ -130,6 +134,11 @@ public final class SchedulerFixture implements BeforeAllCallback, AfterAllCallba
 		return this.queue;
 	}
 
+	/** The feed the queue publishes to, shared by the services and workers built here. */
+	public ResultFeed feed() {
+		return this.feed;
+	}
+
 	public R2dbcScheduleStore schedules() {
 		return this.schedules;
 	}
@@ -157,13 +166,14 @@ public final class SchedulerFixture implements BeforeAllCallback, AfterAllCallba
 	}
 
 	public DefaultJobService jobService(SchedulerProperties properties, Runnable onSubmit) {
-		return new DefaultJobService(this.jobs, jobSpecs(properties), queueLimit(properties),
-				properties.streamPollInterval(), this.clock, onSubmit);
+		return new DefaultJobService(this.jobs, jobSpecs(properties), queueLimit(properties), properties, this.feed,
+				this.clock, onSubmit);
 	}
 
 	/** A worker, not started: tests start it, or drive its hooks themselves. */
 	public JobWorker worker(SchedulerProperties properties, String nodeId) {
-		return new JobWorker(this.queue, this.fetchClient, properties, this.clock, nodeId);
+		return new JobWorker(this.queue, this.fetchClient, properties, this.clock, MemoryBudget.UNLIMITED, this.feed,
+				nodeId);
 	}
 
 	public ScheduleFiring firing(SchedulerProperties properties) {

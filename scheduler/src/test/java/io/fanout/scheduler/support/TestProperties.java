@@ -36,6 +36,7 @@ public final class TestProperties {
 		values.put("fanout.scheduler.cancel-check-interval", "100ms");
 		values.put("fanout.scheduler.result-batch-interval", "50ms");
 		values.put("fanout.scheduler.stream-poll-interval", "50ms");
+		values.put("fanout.scheduler.stream-poll-max-interval", "400ms");
 		for (int i = 0; i + 1 < overrides.length; i += 2) {
 			values.put("fanout.scheduler." + overrides[i], overrides[i + 1]);
 		}

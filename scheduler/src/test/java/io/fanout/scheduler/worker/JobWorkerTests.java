@@ -241,7 +241,7 @@ class JobWorkerTests {
 		Job job = this.service.submit("alice", JobSpec.of(requests, FetchPolicy.DEFAULT)).block(TIMEOUT);
 		awaitStatus(job, JobStatus.COMPLETED);
 
-		List<JobResult> results = this.service.results("alice", job.id(), ResultQuery.all())
+		List<JobResult> results = this.service.results("alice", job.id(), ResultQuery.all().withBodies(true))
 			.block(TIMEOUT)
 			.items();
 		assertThat(results.get(0).body()).contains("/ok/small");
