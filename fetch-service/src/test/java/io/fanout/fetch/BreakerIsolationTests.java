@@ -72,7 +72,7 @@ class BreakerIsolationTests {
 
 		// REJECTED: the 1 ms ran out before the request was even sent (not a failure of the host).
 		assertThat(hostile).extracting(FetchOutcome::kind)
-			.containsOnly(OutcomeKind.TIMED_OUT, OutcomeKind.REJECTED, OutcomeKind.CIRCUIT_OPEN)
+			.isSubsetOf(OutcomeKind.TIMED_OUT, OutcomeKind.REJECTED, OutcomeKind.CIRCUIT_OPEN)
 			.contains(OutcomeKind.CIRCUIT_OPEN);
 		assertThat(state(TENANT_A)).isEqualTo(CircuitBreaker.State.OPEN);
 
@@ -94,9 +94,9 @@ class BreakerIsolationTests {
 		List<FetchOutcome> a = fetchAll(TENANT_A, times(30, this.upstream.url("/status/500")), NO_RETRY);
 		List<FetchOutcome> b = fetchAll(TENANT_B, times(30, this.upstream.url("/status/500")), NO_RETRY);
 
-		assertThat(a).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.HTTP_ERROR, OutcomeKind.CIRCUIT_OPEN)
+		assertThat(a).extracting(FetchOutcome::kind).isSubsetOf(OutcomeKind.HTTP_ERROR, OutcomeKind.CIRCUIT_OPEN)
 			.contains(OutcomeKind.CIRCUIT_OPEN);
-		assertThat(b).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.HTTP_ERROR, OutcomeKind.CIRCUIT_OPEN)
+		assertThat(b).extracting(FetchOutcome::kind).isSubsetOf(OutcomeKind.HTTP_ERROR, OutcomeKind.CIRCUIT_OPEN)
 			.contains(OutcomeKind.CIRCUIT_OPEN);
 		assertThat(state(TENANT_A)).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThat(state(TENANT_B)).isEqualTo(CircuitBreaker.State.OPEN);
@@ -115,9 +115,9 @@ class BreakerIsolationTests {
 		List<FetchOutcome> a = fetchAll(TENANT_A, times(30, url), NO_RETRY);
 		List<FetchOutcome> b = fetchAll(TENANT_B, times(30, url), NO_RETRY);
 
-		assertThat(a).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.CONNECTION_ERROR, OutcomeKind.CIRCUIT_OPEN)
+		assertThat(a).extracting(FetchOutcome::kind).isSubsetOf(OutcomeKind.CONNECTION_ERROR, OutcomeKind.CIRCUIT_OPEN)
 			.contains(OutcomeKind.CIRCUIT_OPEN);
-		assertThat(b).extracting(FetchOutcome::kind).containsOnly(OutcomeKind.CONNECTION_ERROR, OutcomeKind.CIRCUIT_OPEN)
+		assertThat(b).extracting(FetchOutcome::kind).isSubsetOf(OutcomeKind.CONNECTION_ERROR, OutcomeKind.CIRCUIT_OPEN)
 			.contains(OutcomeKind.CIRCUIT_OPEN);
 		assertThat(state(TENANT_A)).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThat(state(TENANT_B)).isEqualTo(CircuitBreaker.State.OPEN);
