@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +40,48 @@ class FetchRequestTests {
 		assertField(() -> new FetchRequest(url, "GET", Map.of("Transfer-Encoding", "chunked"), null, null),
 				"headers.Transfer-Encoding");
 		assertField(() -> new FetchRequest(url, "GET", Map.of("host", "internal"), null, null), "headers.host");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "a\u0000b", "bell\u0007", "\u001b[31mred", "del\u007f", "form\u000cfeed",
+			"vertical\u000btab", "line\nfeed", "carriage\rreturn", "beyond latin-1 \u0100",
+			"emoji \uD83D\uDE00" })
+	void refusesHeaderValuesWithControlCharactersOrBeyondLatin1(String value) {
+		URI url = URI.create("http://example.com/");
+
+		assertThatThrownBy(() -> new FetchRequest(url, "GET", Map.of("X-Value", value), null, null))
+			.isInstanceOf(InvalidFetchRequestException.class)
+			.hasMessageContaining("RFC 9110 field-value")
+			.extracting(e -> ((InvalidFetchRequestException) e).field())
+			.isEqualTo("headers.X-Value");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "plain", "with spaces and\ttabs", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+			// obs-text is every octet from 0x80 to 0xFF, as ISO-8859-1 sends these characters.
+			"caf\u00e9 na\u00efve \u00ff", "\u0080\u0085\u00a0obs-text", "Bearer eyJhbGciOi.J9.x-_=" })
+	void acceptsVisibleCharactersSpacesTabsAndObsText(String value) {
+		FetchRequest request = new FetchRequest(URI.create("http://example.com/"), "GET", Map.of("X-Value", value),
+				null, null);
+
+		assertThat(request.headers()).containsEntry("X-Value", value);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", " ", "X Header", "X:Header", "X\tHeader", "X(1)", "X@Y", "X{1}", "\"quoted\"",
+			"X/Y", "X,Y", "X;Y", "X=Y", "X[1]", "X\\Y", "caf\u00e9", "X\u0000", "X\r\nInjected" })
+	void refusesHeaderNamesThatAreNotTokens(String name) {
+		URI url = URI.create("http://example.com/");
+
+		assertField(() -> new FetchRequest(url, "GET", Map.of(name, "x"), null, null), "headers");
+	}
+
+	@Test
+	void acceptsEveryTokenCharacterInHeaderNames() {
+		String name = "X-Token!#$%&'*+.^_`|~09azAZ";
+
+		assertThat(new FetchRequest(URI.create("http://example.com/"), "GET", Map.of(name, "x"), null, null).headers())
+			.containsKey(name);
 	}
 
 	@Test

@@ -454,6 +454,7 @@ public final class Admission {
 		private void advance() {
 			while (true) {
 				Stage stage;
+				int at;
 				synchronized (this) {
 					if (this.cancelled) {
 						break;
@@ -461,7 +462,8 @@ public final class Admission {
 					if (this.held == this.stages.size()) {
 						break;
 					}
-					stage = this.stages.get(this.held);
+					at = this.held;
+					stage = this.stages.get(at);
 				}
 				Waiter waiter = stage.limit().enter(stage.weight(), this::granted);
 				if (waiter == null) {
@@ -471,6 +473,12 @@ public final class Admission {
 					continue;
 				}
 				synchronized (this) {
+					if (this.held != at) {
+						// Granted on another thread before it was recorded as waiting: granted() carries
+						// on from there. Recording it now would leave a stale waiter that a later cancel
+						// mistakes for one still in line, and the room would never come back.
+						return;
+					}
 					if (!this.cancelled) {
 						this.waiting = waiter;
 						if (!this.parked) {

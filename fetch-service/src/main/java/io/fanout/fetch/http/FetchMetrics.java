@@ -107,8 +107,12 @@ final class FetchMetrics {
 		if (this.namedHosts.contains(host) || this.taggedHosts.contains(host)) {
 			return host;
 		}
-		if (this.taggedHosts.size() < this.maxHostTags && this.taggedHosts.add(host)) {
-			return host;
+		// Checking the count and adding must be one step: two new hosts at once could both pass the bound.
+		synchronized (this.taggedHosts) {
+			if (this.taggedHosts.size() < this.maxHostTags) {
+				this.taggedHosts.add(host);
+				return host;
+			}
 		}
 		return OTHER;
 	}

@@ -3,7 +3,7 @@ package io.fanout.fetch.http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.fetch.ErrorKind;
@@ -15,6 +15,7 @@ import io.fanout.fetch.ssrf.BlockedAddressException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -88,16 +89,27 @@ final class Outcomes {
 						reported, "the body of " + response.length() + " bytes is larger than extraction reads ("
 								+ this.maxInput + " bytes)"));
 		}
-		return Mono.fromCallable(() -> {
-			String text = Bodies.text(response);
-			return outcome(index, kind, response, attempts, startedAt, startNanos, text, rules.apply(text), reported);
-		})
+		// Not fromCallable(...).timeout(...): Reactor arms that timeout only once the synchronous work has
+		// returned, so the budget would never cut anything short. Whichever ends first, the work or the
+		// budget's timer, completes the outcome; the other's completion is ignored.
+		return Mono.create((sink) -> sink.onCancel(this.extraction.schedule(() -> {
 			// The budget is the work's, not the wait for a thread: its clock starts on the extraction thread.
-			.timeout(this.budget, Schedulers.parallel())
-			.subscribeOn(this.extraction)
-			.onErrorResume(TimeoutException.class,
-					(timeout) -> Mono.just(failedExtraction(index, kind, response, attempts, startedAt, startNanos, null,
-							rules, reported, "extraction took longer than " + this.budget.toMillis() + " ms")));
+			Disposable budget = Schedulers.parallel()
+				.schedule(() -> sink.success(failedExtraction(index, kind, response, attempts, startedAt, startNanos,
+						null, rules, reported, "extraction took longer than " + this.budget.toMillis() + " ms")),
+						this.budget.toNanos(), TimeUnit.NANOSECONDS);
+			try {
+				String text = Bodies.text(response);
+				FetchOutcome done = outcome(index, kind, response, attempts, startedAt, startNanos, text,
+						rules.apply(text), reported);
+				budget.dispose();
+				sink.success(done);
+			}
+			catch (RuntimeException ex) {
+				budget.dispose();
+				sink.error(ex);
+			}
+		})));
 	}
 
 	/** The outcome of an attempt that ended without a usable response. */

@@ -49,6 +49,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -120,6 +121,10 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 			.disableRetry(true)
 			.compress(true)
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, builder.userAgent));
+		if (builder.sslContext != null) {
+			SslContext tls = builder.sslContext;
+			http = http.secure(spec -> spec.sslContext(tls));
+		}
 		this.exchange = new HttpExchange(http, builder.crossOriginHeaders);
 		this.guards = new HostGuards(builder.circuitBreakers, builder.maxHosts, builder.hostIdleExpiry);
 		this.admission = Admission.builder()
@@ -435,6 +440,8 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 		private String userAgent = "Fanout";
 
+		private @Nullable SslContext sslContext;
+
 		private CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
 
 		private MeterRegistry meterRegistry = new CompositeMeterRegistry();
@@ -573,6 +580,15 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		/** The {@code User-Agent} sent upstream unless a request sets its own. */
 		public Builder userAgent(String userAgent) {
 			this.userAgent = userAgent;
+			return this;
+		}
+
+		/**
+		 * The TLS settings of {@code https} requests, such as the certificates trusted: for an upstream
+		 * whose certificate a private authority signed, and for tests. The JDK's defaults otherwise.
+		 */
+		public Builder sslContext(SslContext sslContext) {
+			this.sslContext = Objects.requireNonNull(sslContext);
 			return this;
 		}
 

@@ -3,8 +3,16 @@ package io.fanout.fetch.http;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PrimitiveIterator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+
+import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.ssrf.AddressRule;
+import io.fanout.test.TestUpstream;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
@@ -13,6 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.util.context.Context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -152,6 +161,93 @@ class ConcurrentlyTests {
 			.expectComplete()
 			.verify(TIMEOUT);
 		StepVerifier.create(values).expectNextCount(3).expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void everyTaskRunsWithTheSubscribersContext() {
+		// Tasks after the first two start on the threads where earlier ones completed; the context goes along.
+		Flux<String> values = Concurrently.run(IntStream.range(0, 20).iterator(), 2,
+				(index) -> Mono.deferContextual((context) -> Mono.just(context.get("trace") + ":" + index))
+					.subscribeOn(Schedulers.parallel()))
+			.contextWrite(Context.of("trace", "t-1"));
+
+		StepVerifier.create(values.collectList())
+			.assertNext((seen) -> assertThat(seen).hasSize(20)
+				.allMatch((value) -> value.startsWith("t-1:"))
+				.doesNotHaveDuplicates())
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aContextWrittenDownstreamOfOtherOperatorsStillReachesTheTasks() {
+		Flux<Object> values = Concurrently.run(IntStream.range(0, 3).iterator(), 3,
+				(index) -> Mono.deferContextual((context) -> Mono.just(context.getOrDefault("tenant", "none"))))
+			.map((value) -> (Object) value)
+			.filter((value) -> true)
+			.contextWrite(Context.of("tenant", "b"));
+
+		StepVerifier.create(values).expectNext("b", "b", "b").expectComplete().verify(TIMEOUT);
+	}
+
+	@Test
+	void anIncludePredicateThatThrowsEndsTheFluxWithItsErrorAndCancelsTheRunningTasks() {
+		AtomicInteger cancelled = new AtomicInteger();
+		PrimitiveIterator.OfInt indexes = IntStream.range(0, 10).filter((index) -> {
+			if (index == 3) {
+				throw new IllegalStateException("include failed at 3");
+			}
+			return true;
+		}).iterator();
+		Flux<Integer> values = Concurrently.run(indexes, 5,
+				(index) -> Mono.<Integer>never().doOnCancel(cancelled::incrementAndGet));
+
+		StepVerifier.create(values).expectErrorMessage("include failed at 3").verify(TIMEOUT);
+		assertThat(cancelled).hasValue(3);
+	}
+
+	@Test
+	void anIncludePredicateThatThrowsLaterEndsTheFluxWithItsErrorAfterTheValuesBeforeIt() {
+		// The predicate throws on a completion thread, when the drain reads the next index there.
+		IntPredicate include = (index) -> {
+			if (index == 6) {
+				throw new IllegalArgumentException("include failed at 6");
+			}
+			return true;
+		};
+		Flux<Integer> values = Concurrently.run(IntStream.range(0, 10).filter(include).iterator(), 2,
+				(index) -> Mono.just(index).delayElement(Duration.ofMillis(5), Schedulers.parallel()));
+
+		StepVerifier.create(values)
+			.recordWith(ArrayList::new)
+			.thenConsumeWhile((value) -> true)
+			.consumeRecordedWith((seen) -> assertThat(seen).hasSizeBetween(4, 6).allMatch((value) -> value < 6))
+			.expectErrorMessage("include failed at 6")
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void fetchAllEndsWithTheErrorWhenTheCallersIncludeThrows() {
+		try (TestUpstream upstream = new TestUpstream();
+				ReactorFetchClient client = ReactorFetchClient.builder()
+					.addressRule(AddressRule.allowing(List.of("127.0.0.1/32")))
+					.build()) {
+			List<FetchRequest> requests = IntStream.range(0, 5)
+				.mapToObj((i) -> FetchRequest.get(upstream.url("/ok/" + i)))
+				.toList();
+			IntPredicate include = (index) -> {
+				if (index == 2) {
+					throw new IllegalStateException("resume state unreadable");
+				}
+				return true;
+			};
+
+			StepVerifier.create(client.fetchAll(requests, FetchPolicy.DEFAULT.withConcurrency(1), include, FetchScope.SHARED))
+				.expectNextCount(2)
+				.expectErrorMessage("resume state unreadable")
+				.verify(TIMEOUT);
+			assertThat(upstream.requests()).isEqualTo(2);
+		}
 	}
 
 }
