@@ -297,8 +297,13 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 					call.policy(), call.memory());
 		}).flatMap(response -> {
 			if (this.slowDown && (response.status() == 429 || response.status() == 503)) {
-				// The host says it is overloaded: every batch slows down for it, not only this request.
-				this.admission.refused(call.host(), Backoff.parseRetryAfter(response.retryAfter(), this.clock.instant()));
+				// The host says it is overloaded: every batch slows down for it, not only this request. It
+				// pauses no longer than this request will wait before it retries: a host cannot ask for an
+				// hour's silence from every tenant.
+				Duration retryAfter = Backoff.parseRetryAfter(response.retryAfter(), this.clock.instant());
+				Duration maxBackoff = call.policy().retry().maxBackoff();
+				this.admission.refused(call.host(),
+						(retryAfter != null && retryAfter.compareTo(maxBackoff) > 0) ? maxBackoff : retryAfter);
 				this.metrics.recordThrottled(call.host());
 			}
 			return isRetryableStatus(response.status()) ? Mono.error(new RetryableStatusException(response))
