@@ -29,13 +29,13 @@ class SchedulerDatabaseAutoConfigurationTests {
 		this.runner.run((context) -> {
 			ConnectionFactoryOptions options = context.getBean(R2dbcConnectionDetails.class).getConnectionFactoryOptions();
 			assertThat(options).isEqualTo(ConnectionFactoryOptions
-				.parse("r2dbc:h2:file:///" + dir + "?options=DB_CLOSE_ON_EXIT=FALSE")
+				.parse("r2dbc:h2:file:///" + dir + "?options=DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
 				.mutate()
 				.option(ConnectionFactoryOptions.USER, "sa")
 				.option(ConnectionFactoryOptions.PASSWORD, "")
 				.build());
 			FlywayConnectionDetails flyway = context.getBean(FlywayConnectionDetails.class);
-			assertThat(flyway.getJdbcUrl()).isEqualTo("jdbc:h2:file:" + dir + ";DB_CLOSE_ON_EXIT=FALSE");
+			assertThat(flyway.getJdbcUrl()).isEqualTo("jdbc:h2:file:" + dir + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
 			assertThat(flyway.getUsername()).isEqualTo("sa");
 			assertThat(flyway.getPassword()).isEmpty();
 			assertThat(context.getBean(JdbcConnectionDetails.class)).isSameAs(flyway);
@@ -48,7 +48,7 @@ class SchedulerDatabaseAutoConfigurationTests {
 			assertThat(context.getBean(R2dbcConnectionDetails.class).getConnectionFactoryOptions()
 				.getValue(ConnectionFactoryOptions.DATABASE)).isEqualTo("/var/lib/fanout/fanout");
 			assertThat(context.getBean(FlywayConnectionDetails.class).getJdbcUrl())
-				.isEqualTo("jdbc:h2:file:/var/lib/fanout/fanout;DB_CLOSE_ON_EXIT=FALSE");
+				.isEqualTo("jdbc:h2:file:/var/lib/fanout/fanout;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
 		});
 	}
 
