@@ -8,7 +8,8 @@ import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 
 /**
  * Fanout's embedded database: H2 in the file {@code fanout.mv.db} under the data directory, created
- * on first start, for an application that configures no {@code spring.r2dbc.url}.
+ * on first start, for an application that configures no {@code spring.r2dbc.url}; the directory is
+ * made private first ({@link EmbeddedDataDirectory}).
  * <p>
  * {@code WRITE_DELAY=0}: H2's MVStore otherwise keeps committed changes in memory for up to its
  * write delay (500 ms) and writes them from a background thread, so a killed process loses commits
@@ -24,6 +25,7 @@ final class EmbeddedR2dbcConnectionDetails implements R2dbcConnectionDetails {
 	private final ConnectionFactoryOptions options;
 
 	EmbeddedR2dbcConnectionDetails(Path dataDir) {
+		EmbeddedDataDirectory.prepare(dataDir, DATABASE_NAME);
 		this.options = ConnectionFactoryOptions.parse(url(dataDir))
 			.mutate()
 			.option(ConnectionFactoryOptions.USER, "sa")
