@@ -1,6 +1,7 @@
 package io.fanout.api;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import io.fanout.api.support.FanoutIntegrationTest;
@@ -36,7 +37,7 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 	}
 
 	@Test
-	void readinessIncludesTheDatabaseAndLivenessDoesNot() {
+	void readinessIncludesTheDatabaseAndLivenessOnlyWhetherTheEmbeddedOneHasClosedItself() {
 		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$.status").isEqualTo("UP")
 			.jsonPath("$.components.r2dbc.status").isEqualTo("UP")
@@ -44,6 +45,7 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 		management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$.status").isEqualTo("UP")
 			.jsonPath("$.components.livenessState.status").isEqualTo("UP")
+			.jsonPath("$.components.embeddedDatabase.status").isEqualTo("UP")
 			.jsonPath("$.components.r2dbc").doesNotExist();
 	}
 
@@ -85,7 +87,10 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 	}
 
 	private WebTestClient management() {
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.managementPort).build();
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 }

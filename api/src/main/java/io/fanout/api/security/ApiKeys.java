@@ -28,13 +28,20 @@ final class ApiKeys {
 		this.digests = digests;
 	}
 
-	/** Keys by tenant; tenants and keys must not be blank, and no key may serve two tenants. */
+	/**
+	 * Keys by tenant; tenants and keys must not be blank, tenants have no {@code :} (the mark of other
+	 * sources' tenants), and no key may serve two tenants.
+	 */
 	static ApiKeys of(Map<String, String> keysByTenant) {
 		Map<String, byte[]> digests = new LinkedHashMap<>();
 		Map<String, String> tenantsByKey = new LinkedHashMap<>();
 		keysByTenant.forEach((tenant, key) -> {
 			if (tenant == null || tenant.isBlank() || tenant.length() > 200) {
 				throw new IllegalArgumentException("fanout.security.api-keys: tenant names are 1 to 200 characters");
+			}
+			if (tenant.indexOf(':') >= 0) {
+				throw new IllegalArgumentException("fanout.security.api-keys: tenant '" + tenant
+						+ "' contains ':', which is reserved for tenants of other sources (jwt:<claim>)");
 			}
 			if (key == null || key.isBlank()) {
 				throw new IllegalArgumentException("fanout.security.api-keys." + tenant + " must not be blank");

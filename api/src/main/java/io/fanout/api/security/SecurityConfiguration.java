@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -33,7 +34,9 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 /**
  * Every {@code /api/**} route requires a tenant: an {@code X-API-Key} header matching
  * {@code fanout.security.api-keys}, or, when {@code spring.security.oauth2.resourceserver.jwt.*} is
- * configured, a bearer JWT whose {@code fanout.security.jwt.tenant-claim} names the tenant. Everything
+ * configured, a bearer JWT whose {@code fanout.security.jwt.tenant-claim} names the tenant
+ * ({@code jwt:<claim>}, a namespace of its own), under a required issuer, audience and expiry
+ * ({@link StrictJwtDecoder}). Everything
  * else (health probes, Swagger UI, the OpenAPI document) is open. Stateless: no session, no CSRF
  * token, no login page. With neither keys nor JWTs configured, a key is generated and logged once, so
  * the API is never open by accident.
@@ -45,6 +48,9 @@ public class SecurityConfiguration {
 
 	/** The header that carries API keys. */
 	public static final String API_KEY_HEADER = "X-API-Key";
+
+	/** What the tenant of a JWT starts with: its source. */
+	public static final String JWT_TENANT_PREFIX = "jwt:";
 
 	private static final Log logger = LogFactory.getLog(SecurityConfiguration.class);
 
@@ -65,8 +71,11 @@ public class SecurityConfiguration {
 	@Bean
 	SecurityWebFilterChain apiSecurityFilterChain(ServerHttpSecurity http, ApiKeyAuthenticationManager apiKeys,
 			FanoutSecurityProperties properties, ProblemWriter problemWriter,
-			ObjectProvider<ReactiveJwtDecoder> jwtDecoder) {
-		ReactiveJwtDecoder decoder = jwtDecoder.getIfAvailable();
+			ObjectProvider<ReactiveJwtDecoder> jwtDecoder, ObjectProvider<OAuth2ResourceServerProperties> resourceServer) {
+		ReactiveJwtDecoder configured = jwtDecoder.getIfAvailable();
+		OAuth2ResourceServerProperties boot = resourceServer.getIfAvailable();
+		ReactiveJwtDecoder decoder = (configured != null)
+				? StrictJwtDecoder.of(configured, properties.jwt(), (boot != null) ? boot.getJwt() : null) : null;
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problemWriter, decoder != null);
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -100,14 +109,17 @@ public class SecurityConfiguration {
 		return filter;
 	}
 
-	/** JWTs name their tenant in a claim; a token without it is refused. */
+	/**
+	 * JWTs name their tenant in a claim, as {@code jwt:<value>}: API-key tenants have no {@code :},
+	 * so no token can land on an API-key tenant's jobs. A token without the claim is refused.
+	 */
 	static Converter<Jwt, Mono<AbstractAuthenticationToken>> tenantFromClaim(String claim) {
 		return (jwt) -> {
-			@Nullable String tenant = jwt.getClaimAsString(claim);
-			if (tenant == null || tenant.isBlank() || tenant.length() > 200) {
+			@Nullable String value = jwt.getClaimAsString(claim);
+			if (value == null || value.isBlank() || JWT_TENANT_PREFIX.length() + value.length() > 200) {
 				return Mono.error(new InvalidBearerTokenException("The token has no usable '" + claim + "' claim."));
 			}
-			return Mono.just(new JwtAuthenticationToken(jwt, List.of(), tenant));
+			return Mono.just(new JwtAuthenticationToken(jwt, List.of(), JWT_TENANT_PREFIX + value));
 		};
 	}
 

@@ -15,8 +15,10 @@ import io.fanout.api.support.FanoutIntegrationTest;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.TestPropertySource;
@@ -27,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The README's examples, as written there, against the {@code demo} profile (with a shorter delay):
  * the three cities are fetched concurrently, and one after the other with {@code concurrency: 1};
  * the schedule launches jobs on its own (every second here rather than every ten). Asserted by when
- * each request started and ended, not by how long anything took.
+ * each request started and ended, not by how long anything took. The demo listens on loopback only.
  */
 @ActiveProfiles("demo")
 @TestPropertySource(properties = "fanout.demo.delay=300ms")
@@ -37,6 +39,15 @@ class DemoIntegrationTests extends FanoutIntegrationTest {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private Environment environment;
+
+	@Test
+	void theDemoListensOnLoopbackOnly() {
+		assertThat(this.environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+		assertThat(this.environment.getProperty("management.server.address")).isEqualTo("127.0.0.1");
+	}
 
 	@Test
 	void theDemoUpstreamAnswersTheWeatherWithoutCredentials() {

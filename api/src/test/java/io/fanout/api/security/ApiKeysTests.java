@@ -38,6 +38,12 @@ class ApiKeysTests {
 	}
 
 	@Test
+	void tenantNamesWithTheMarkOfAnotherSourceAreRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.of(Map.of("jwt:team-a", "key-a-0123456789")))
+			.withMessageContaining("tenant 'jwt:team-a' contains ':'");
+	}
+
+	@Test
 	void blankKeysAreRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.of(Map.of("team-a", " ")))
 			.withMessage("fanout.security.api-keys.team-a must not be blank");

@@ -1,6 +1,7 @@
 package io.fanout.api.security;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The API is never open by accident: without configured keys or JWTs a key is generated and logged
- * once; and JWTs name their tenant in the configured claim.
+ * once; and JWTs name their tenant in the configured claim, as {@code jwt:<value>}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityConfigurationTests {
@@ -76,14 +77,14 @@ class SecurityConfigurationTests {
 	}
 
 	@Test
-	void aJwtNamesItsTenantInTheConfiguredClaim() {
+	void aJwtNamesItsTenantInTheConfiguredClaimUnderThePrefixJwt() {
 		Jwt jwt = jwt(Map.of("sub", "user-1", "tenant", "team-a"));
 
 		StepVerifier.create(SecurityConfiguration.tenantFromClaim("tenant").convert(jwt))
-			.assertNext((authentication) -> assertThat(authentication.getName()).isEqualTo("team-a"))
+			.assertNext((authentication) -> assertThat(authentication.getName()).isEqualTo("jwt:team-a"))
 			.verifyComplete();
 		StepVerifier.create(SecurityConfiguration.tenantFromClaim("sub").convert(jwt))
-			.assertNext((authentication) -> assertThat(authentication.getName()).isEqualTo("user-1"))
+			.assertNext((authentication) -> assertThat(authentication.getName()).isEqualTo("jwt:user-1"))
 			.verifyComplete();
 	}
 
@@ -96,7 +97,7 @@ class SecurityConfigurationTests {
 	}
 
 	private static FanoutSecurityProperties properties(Map<String, String> keys) {
-		return new FanoutSecurityProperties(keys, new FanoutSecurityProperties.Jwt("sub"));
+		return new FanoutSecurityProperties(keys, new FanoutSecurityProperties.Jwt("sub", null, List.of()));
 	}
 
 	private static ObjectProvider<ReactiveJwtDecoder> decoder(ReactiveJwtDecoder decoder) {

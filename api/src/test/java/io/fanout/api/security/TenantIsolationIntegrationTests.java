@@ -1,5 +1,6 @@
 package io.fanout.api.security;
 
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jobs belong to the tenant that submitted them, whether it authenticates with an API key or a JWT;
- * another tenant gets 404, never the job.
+ * another tenant gets 404, never the job. JWT tenants ({@code jwt:<sub>}) never meet API-key tenants,
+ * and tokens must name the configured issuer and audience and carry an unexpired {@code exp}.
  */
 class TenantIsolationIntegrationTests extends FanoutIntegrationTest {
 
@@ -39,13 +41,15 @@ class TenantIsolationIntegrationTests extends FanoutIntegrationTest {
 	}
 
 	@Test
-	void aJwtNamesTheTenantInItsSubject() {
-		Map<String, Object> job = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/jwt")) + "}]}");
+	void aJwtNamesTheTenantInItsSubjectUnderItsOwnPrefix() {
+		String owner = "Bearer " + jwts.token(Map.of("sub", "user-7"));
+		Map<String, Object> job = submit(HttpHeaders.AUTHORIZATION, owner,
+				"{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/jwt")) + "}]}");
 		String path = "/api/v1/jobs/" + job.get("id");
 
 		this.client.get()
 			.uri(path)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + jwts.token(Map.of("sub", "tenant-a")))
+			.header(HttpHeaders.AUTHORIZATION, owner)
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -53,14 +57,57 @@ class TenantIsolationIntegrationTests extends FanoutIntegrationTest {
 			.jsonPath("$.id").isEqualTo(job.get("id"));
 		notFound(this.client.get()
 			.uri(path)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + jwts.token(Map.of("sub", "tenant-b"))));
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + jwts.token(Map.of("sub", "user-8"))));
+	}
+
+	@Test
+	void aJwtWhoseSubjectIsAnApiKeyTenantsNameCannotReachThatTenantsJobs() {
+		Map<String, Object> job = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/collide")) + "}]}");
+		String path = "/api/v1/jobs/" + job.get("id");
+		String impostor = "Bearer " + jwts.token(Map.of("sub", "tenant-a"));
+
+		notFound(this.client.get().uri(path).header(HttpHeaders.AUTHORIZATION, impostor));
+		notFound(this.client.get().uri(path + "/results").header(HttpHeaders.AUTHORIZATION, impostor));
+		notFound(this.client.post().uri(path + "/cancel").header(HttpHeaders.AUTHORIZATION, impostor));
+		assertThat(ids(HttpHeaders.AUTHORIZATION, impostor)).doesNotContain(job.get("id"));
+		// Nor the other way round: the JWT tenant's jobs are not the API-key tenant's.
+		Map<String, Object> own = submit(HttpHeaders.AUTHORIZATION, impostor,
+				"{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/collide-jwt")) + "}]}");
+		notFound(this.client.get().uri("/api/v1/jobs/" + own.get("id")).header("X-API-Key", KEY_A));
+		assertThat(ids("X-API-Key", KEY_A)).contains(job.get("id")).doesNotContain(own.get("id"));
+	}
+
+	@Test
+	void aJwtWithoutExpiryIsUnauthorized() {
+		unauthorizedBearer(jwts.tokenWithout(Map.of("sub", "user-1"), "exp"));
+	}
+
+	@Test
+	void aJwtForAnotherAudienceIsUnauthorized() {
+		unauthorizedBearer(jwts.token(Map.of("sub", "user-1", "aud", "another-service")));
+		unauthorizedBearer(jwts.tokenWithout(Map.of("sub", "user-1"), "aud"));
+	}
+
+	@Test
+	void aJwtFromAnotherIssuerIsUnauthorized() {
+		unauthorizedBearer(jwts.token(Map.of("sub", "user-1", "iss", "https://elsewhere.test")));
+		unauthorizedBearer(jwts.tokenWithout(Map.of("sub", "user-1"), "iss"));
+	}
+
+	@Test
+	void anExpiredJwtIsUnauthorized() {
+		unauthorizedBearer(jwts.token(Map.of("sub", "user-1", "exp", new Date(System.currentTimeMillis() - 600_000))));
 	}
 
 	@Test
 	void anUntrustedJwtIsUnauthorized() {
+		unauthorizedBearer(jwts.foreignToken(Map.of("sub", "tenant-a")));
+	}
+
+	private void unauthorizedBearer(String token) {
 		this.client.get()
 			.uri("/api/v1/jobs")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + jwts.foreignToken(Map.of("sub", "tenant-a")))
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.exchange()
 			.expectStatus()
 			.isUnauthorized()
@@ -112,11 +159,30 @@ class TenantIsolationIntegrationTests extends FanoutIntegrationTest {
 			.jsonPath("$.type").isEqualTo("https://fanout.io/problems/not-found");
 	}
 
-	@SuppressWarnings("unchecked")
 	private List<Object> ids(String key) {
+		return ids("X-API-Key", key);
+	}
+
+	private Map<String, Object> submit(String header, String value, String json) {
+		return this.client.post()
+			.uri("/api/v1/jobs")
+			.header(header, value)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(json)
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Object> ids(String header, String value) {
 		Map<String, Object> page = this.client.get()
 			.uri("/api/v1/jobs?limit=1000")
-			.header("X-API-Key", key)
+			.header(header, value)
 			.exchange()
 			.expectStatus()
 			.isOk()

@@ -25,8 +25,8 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * The whole application on a random port, with its embedded H2 database in a directory of its own
  * under {@code target/}, fetching from a {@link TestUpstream} on 127.0.0.1 (the one network allowed),
- * two tenants with API keys and JWTs signed by {@link TestJwts}. Short scheduler intervals keep the
- * tests quick; nothing is asserted about speed. Test classes extending this without adding
+ * two tenants with API keys and JWTs signed by {@link TestJwts} (issuer and audience configured).
+ * Short scheduler intervals keep the tests quick; nothing is asserted about speed. Test classes extending this without adding
  * configuration share one running application.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -63,6 +63,8 @@ public abstract class FanoutIntegrationTest {
 		// A directory of its own for each application context (this method runs once per context).
 		registry.add("fanout.data-dir", SingletonSupplier.<Object>of(() -> directory(DATA, "db-").toString()));
 		registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", jwts::publicKeyLocation);
+		registry.add("fanout.security.jwt.issuer", () -> TestJwts.ISSUER);
+		registry.add("fanout.security.jwt.audiences", () -> TestJwts.AUDIENCE);
 	}
 
 	/** Submits a job as the tenant of {@code key}; expects 202 and answers the job. */

@@ -8,7 +8,14 @@ import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 
 /**
  * Fanout's embedded database: H2 in the file {@code fanout.mv.db} under the data directory, created
- * on first start, for an application that configures no {@code spring.r2dbc.url}.
+ * on first start, for an application that configures no {@code spring.r2dbc.url}; the directory is
+ * made private first ({@link EmbeddedDataDirectory}).
+ * <p>
+ * {@code WRITE_DELAY=0}: H2's MVStore otherwise keeps committed changes in memory for up to its
+ * write delay (500 ms) and writes them from a background thread, so a killed process loses commits
+ * that the API had already acknowledged. With no delay, every commit that changed data writes its
+ * chunk to the file before the commit returns (to the operating system, without an fsync): a commit
+ * survives the process being killed, not a power failure.
  */
 final class EmbeddedR2dbcConnectionDetails implements R2dbcConnectionDetails {
 
@@ -18,6 +25,7 @@ final class EmbeddedR2dbcConnectionDetails implements R2dbcConnectionDetails {
 	private final ConnectionFactoryOptions options;
 
 	EmbeddedR2dbcConnectionDetails(Path dataDir) {
+		EmbeddedDataDirectory.prepare(dataDir, DATABASE_NAME);
 		this.options = ConnectionFactoryOptions.parse(url(dataDir))
 			.mutate()
 			.option(ConnectionFactoryOptions.USER, "sa")
@@ -34,7 +42,7 @@ final class EmbeddedR2dbcConnectionDetails implements R2dbcConnectionDetails {
 	static String url(Path dataDir) {
 		// An R2DBC URL's path loses its first '/': "file:///" + "/var/x" is the absolute /var/x.
 		String path = dataDir.toAbsolutePath().normalize().resolve(DATABASE_NAME).toString().replace('\\', '/');
-		return "r2dbc:h2:file:///" + path + "?options=DB_CLOSE_ON_EXIT=FALSE";
+		return "r2dbc:h2:file:///" + path + "?options=DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
 	}
 
 }

@@ -1,9 +1,12 @@
 package io.fanout.scheduler.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
@@ -11,6 +14,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,31 +28,43 @@ class SchedulerDatabaseAutoConfigurationTests {
 			AutoConfigurations.of(SchedulerDatabaseAutoConfiguration.class, R2dbcAutoConfiguration.class));
 
 	@Test
-	void withoutADatabaseTheEmbeddedOneLivesInTheDataDirectory() {
-		String dir = Path.of("./data").toAbsolutePath().normalize().resolve("fanout").toString();
-		this.runner.run((context) -> {
-			ConnectionFactoryOptions options = context.getBean(R2dbcConnectionDetails.class).getConnectionFactoryOptions();
-			assertThat(options).isEqualTo(ConnectionFactoryOptions
-				.parse("r2dbc:h2:file:///" + dir + "?options=DB_CLOSE_ON_EXIT=FALSE")
-				.mutate()
-				.option(ConnectionFactoryOptions.USER, "sa")
-				.option(ConnectionFactoryOptions.PASSWORD, "")
-				.build());
-			FlywayConnectionDetails flyway = context.getBean(FlywayConnectionDetails.class);
-			assertThat(flyway.getJdbcUrl()).isEqualTo("jdbc:h2:file:" + dir + ";DB_CLOSE_ON_EXIT=FALSE");
-			assertThat(flyway.getUsername()).isEqualTo("sa");
-			assertThat(flyway.getPassword()).isEmpty();
-			assertThat(context.getBean(JdbcConnectionDetails.class)).isSameAs(flyway);
-		});
+	void withoutADatabaseTheEmbeddedOneLivesInTheDataDirectory() throws IOException {
+		Path data = Path.of("./data").toAbsolutePath().normalize();
+		boolean existed = Files.exists(data);
+		String dir = data.resolve("fanout").toString();
+		try {
+			this.runner.run((context) -> {
+				ConnectionFactoryOptions options = context.getBean(R2dbcConnectionDetails.class).getConnectionFactoryOptions();
+				assertThat(options).isEqualTo(ConnectionFactoryOptions
+					.parse("r2dbc:h2:file:///" + dir + "?options=DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
+					.mutate()
+					.option(ConnectionFactoryOptions.USER, "sa")
+					.option(ConnectionFactoryOptions.PASSWORD, "")
+					.build());
+				FlywayConnectionDetails flyway = context.getBean(FlywayConnectionDetails.class);
+				assertThat(flyway.getJdbcUrl()).isEqualTo("jdbc:h2:file:" + dir + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+				assertThat(flyway.getUsername()).isEqualTo("sa");
+				assertThat(flyway.getPassword()).isEmpty();
+				assertThat(context.getBean(JdbcConnectionDetails.class)).isSameAs(flyway);
+			});
+		}
+		finally {
+			// The data directory is prepared (made and made private) when the connection details are.
+			if (!existed) {
+				FileSystemUtils.deleteRecursively(data);
+			}
+		}
 	}
 
 	@Test
-	void dataDirectoryIsConfigurable() {
-		this.runner.withPropertyValues("fanout.data-dir=/var/lib/fanout").run((context) -> {
+	void dataDirectoryIsConfigurable(@TempDir Path temporary) {
+		String dir = temporary.resolve("lib/fanout").toString();
+		this.runner.withPropertyValues("fanout.data-dir=" + dir).run((context) -> {
 			assertThat(context.getBean(R2dbcConnectionDetails.class).getConnectionFactoryOptions()
-				.getValue(ConnectionFactoryOptions.DATABASE)).isEqualTo("/var/lib/fanout/fanout");
+				.getValue(ConnectionFactoryOptions.DATABASE)).isEqualTo(dir + "/fanout");
 			assertThat(context.getBean(FlywayConnectionDetails.class).getJdbcUrl())
-				.isEqualTo("jdbc:h2:file:/var/lib/fanout/fanout;DB_CLOSE_ON_EXIT=FALSE");
+				.isEqualTo("jdbc:h2:file:" + dir + "/fanout;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+			assertThat(Path.of(dir)).isDirectory();
 		});
 	}
 
