@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.admission.MemoryBudget;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.JobQueue;
@@ -60,6 +61,8 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final String nodeId;
 
+	private final QuotaProperties quotas;
+
 	private final Map<UUID, JobRun> running = new ConcurrentHashMap<>();
 
 	private final Sinks.Many<Boolean> wakeUps = Sinks.many().multicast().directBestEffort();
@@ -85,6 +88,17 @@ public final class JobWorker implements SmartLifecycle {
 	 */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			MemoryBudget memory, String nodeId) {
+		this(queue, fetchClient, properties, clock, memory, QuotaProperties.defaults(), nodeId);
+	}
+
+	/**
+	 * @param memory the process's budget of body bytes, shared with the fetch client: results waiting
+	 * to be written count in it
+	 * @param quotas each owner's requests-in-flight quota, passed to the fetch client with its jobs
+	 */
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, QuotaProperties quotas, String nodeId) {
+		this.quotas = quotas;
 		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
@@ -289,7 +303,7 @@ public final class JobWorker implements SmartLifecycle {
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
 		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
-				claimedAt);
+				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight());
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		if (logger.isDebugEnabled()) {
