@@ -56,6 +56,13 @@ public enum ProblemType {
 	/** The job queue is full; {@code Retry-After} says when to try again. */
 	QUEUE_FULL("queue-full", HttpStatus.TOO_MANY_REQUESTS, "Job queue full"),
 
+	/**
+	 * The tenant is at one of its quotas; {@code quota} names it ({@code QUEUED_JOBS}, {@code SCHEDULES},
+	 * {@code STORED_BYTES}), {@code limit} and {@code usage} say where it stands, {@code Retry-After}
+	 * when to try again.
+	 */
+	QUOTA_EXCEEDED("quota-exceeded", HttpStatus.TOO_MANY_REQUESTS, "Quota exceeded"),
+
 	/** Fanout failed; the details are in its log, never in the response. */
 	INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
