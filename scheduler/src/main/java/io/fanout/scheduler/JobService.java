@@ -35,6 +35,8 @@ public interface JobService {
 	 * @return the queued job
 	 * @throws InvalidJobSpecException (as the error signal) for a spec over the configured limits
 	 * @throws QueueFullException (as the error signal) when {@code max-queued-jobs} are waiting
+	 * @throws QuotaExceededException (as the error signal) when the owner is at its queued-jobs or
+	 * stored-bytes quota
 	 */
 	Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId);
 

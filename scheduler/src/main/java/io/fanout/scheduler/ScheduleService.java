@@ -19,6 +19,7 @@ public interface ScheduleService {
 	 * Creates a schedule; if enabled, it first fires at its trigger's first time after now.
 	 * @throws InvalidScheduleException (as the error signal) for a definition over the configured limits
 	 * @throws ScheduleNameConflictException (as the error signal) if the owner has a schedule of that name
+	 * @throws QuotaExceededException (as the error signal) if the owner is at its schedules quota
 	 */
 	Mono<Schedule> create(String owner, ScheduleSpec spec);
 

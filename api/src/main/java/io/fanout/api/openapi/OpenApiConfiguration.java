@@ -98,6 +98,13 @@ class OpenApiConfiguration {
 						+ "`schedule-overlap` problems: the job still going."))
 			.addProperty("scheduleId", new UUIDSchema()
 				.description("For `schedule-name-taken` problems: the schedule that has the name."))
+			.addProperty("quota", new StringSchema()
+				._enum(List.of("QUEUED_JOBS", "SCHEDULES", "STORED_BYTES"))
+				.description("For `quota-exceeded` problems: the tenant's quota that refused the request."))
+			.addProperty("limit", new IntegerSchema().format("int64")
+				.description("For `quota-exceeded` problems: the tenant's quota (jobs, schedules or bytes)."))
+			.addProperty("usage", new IntegerSchema().format("int64")
+				.description("For `quota-exceeded` problems: what the tenant uses of it."))
 			.required(List.of("type", "title", "status"));
 	}
 
@@ -156,10 +163,15 @@ class OpenApiConfiguration {
 				"the previous run of schedule 019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a (job "
 						+ "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31) is still RUNNING and its overlap policy is SKIP",
 				Map.of("jobId", "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31", "jobStatus", "RUNNING")));
-		ApiResponse queueFull = problemResponse(ProblemType.QUEUE_FULL, "Too many jobs are waiting; retry later.",
-				"The job queue is full; try again in 5 s.", Map.of());
-		queueFull.addHeaderObject("Retry-After", new Header().description("Seconds to wait before submitting again.")
-			.schema(new IntegerSchema().example(5)));
+		ApiResponse queueFull = problemResponse(ProblemType.QUEUE_FULL, "Too many jobs are waiting (`queue-full`), "
+				+ "or the tenant is at its queued-jobs or stored-bytes quota (`quota-exceeded`, naming it in `quota`); "
+				+ "retry later.", "The job queue is full; try again in 5 s.", Map.of());
+		queueFull.getContent()
+			.get(PROBLEM_JSON)
+			.addExamples(slug(ProblemType.QUOTA_EXCEEDED), example(ProblemType.QUOTA_EXCEEDED,
+					"The tenant is at its queued-jobs quota (500 of 500); try again in 5 s.",
+					Map.of("quota", "QUEUED_JOBS", "limit", 500, "usage", 500)));
+		queueFull.addHeaderObject("Retry-After", retryAfter());
 		responses.put("QueueFull", queueFull);
 		ApiResponse tooManyStreams = problemResponse(ProblemType.TOO_MANY_STREAMS,
 				"The tenant has as many result streams open as it may (NDJSON and SSE only); close one or retry later.",
@@ -169,9 +181,20 @@ class OpenApiConfiguration {
 				new Header().description("Seconds to wait before opening a stream again.")
 					.schema(new IntegerSchema().example(5)));
 		responses.put("TooManyStreams", tooManyStreams);
+		ApiResponse quotaExceeded = problemResponse(ProblemType.QUOTA_EXCEEDED,
+				"The tenant is at its schedules quota; delete a schedule first.",
+				"The tenant is at its schedules quota (100 of 100); try again in 5 s.",
+				Map.of("quota", "SCHEDULES", "limit", 100, "usage", 100));
+		quotaExceeded.addHeaderObject("Retry-After", retryAfter());
+		responses.put("QuotaExceeded", quotaExceeded);
 		responses.put("InternalError", problemResponse(ProblemType.INTERNAL, "Fanout failed; the cause is in its log.",
 				"Fanout failed to handle the request; the cause is in its log.", Map.of()));
 		return responses;
+	}
+
+	private static Header retryAfter() {
+		return new Header().description("Seconds to wait before submitting again.")
+			.schema(new IntegerSchema().example(5));
 	}
 
 	private static ApiResponse problemResponse(ProblemType type, String description, String detail,

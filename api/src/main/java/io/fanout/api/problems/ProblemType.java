@@ -62,6 +62,13 @@ public enum ProblemType {
 	 */
 	TOO_MANY_STREAMS("too-many-streams", HttpStatus.TOO_MANY_REQUESTS, "Too many open streams"),
 
+	/**
+	 * The tenant is at one of its quotas; {@code quota} names it ({@code QUEUED_JOBS}, {@code SCHEDULES},
+	 * {@code STORED_BYTES}), {@code limit} and {@code usage} say where it stands, {@code Retry-After}
+	 * when to try again.
+	 */
+	QUOTA_EXCEEDED("quota-exceeded", HttpStatus.TOO_MANY_REQUESTS, "Quota exceeded"),
+
 	/** Fanout failed; the details are in its log, never in the response. */
 	INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 

@@ -12,6 +12,7 @@ import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.InvalidScheduleException;
 import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.QuotaExceededException;
 import io.fanout.scheduler.ScheduleNameConflictException;
 import io.fanout.scheduler.ScheduleNotFoundException;
 import io.fanout.scheduler.ScheduleOverlapException;
@@ -115,6 +116,20 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		long seconds = retryAfterSeconds(ex.retryAfter());
 		ProblemDetail problem = ProblemType.TOO_MANY_STREAMS.problem(ex.getMessage());
 		problem.setProperty("limit", ex.limit());
+		return ResponseEntity.status(problem.getStatus())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException ex) {
+		long seconds = retryAfterSeconds(ex.retryAfter());
+		ProblemDetail problem = ProblemType.QUOTA_EXCEEDED.problem("The tenant is at its " + ex.quota().description()
+				+ " quota (" + ex.usage() + " of " + ex.limit() + "); try again in " + seconds + " s.");
+		problem.setProperty("quota", ex.quota().name());
+		problem.setProperty("limit", ex.limit());
+		problem.setProperty("usage", ex.usage());
 		return ResponseEntity.status(problem.getStatus())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))

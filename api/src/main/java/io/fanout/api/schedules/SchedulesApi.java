@@ -64,6 +64,7 @@ interface SchedulesApi {
 	@ApiResponse(responseCode = "409", ref = "#/components/responses/ScheduleNameConflict")
 	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
 	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/QuotaExceeded")
 	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
 	@PostMapping(consumes = JSON, produces = JSON)
 	Mono<ResponseEntity<ScheduleResponse>> create(@RequestBody ScheduleSubmission submission,

@@ -10,6 +10,7 @@ import java.time.Clock;
 import io.fanout.api.security.SecurityConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.fanout.scheduler.JobSpecFactory;
+import io.fanout.scheduler.LimitsService;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.SchedulerProperties;
@@ -26,8 +27,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * A {@link WebFluxTest} slice of the API: the controllers, the jobs, schedules and problems
  * components, the security configuration with two tenants' API keys, and the fetch and scheduler
- * settings. Tests mock the {@code JobService}; the {@code ScheduleService} is a mock here for every
- * test (tests that use it autowire it). Small limits (5 requests per job, 16 KB bodies) keep the error
+ * settings. Tests mock the {@code JobService}; the {@code ScheduleService} and {@code LimitsService}
+ * are mocks here for every test (tests that use them autowire them). Small limits (5 requests per job, 16 KB bodies) keep the error
  * tests cheap. Every test class using it shares one application context.
  */
 @Target(ElementType.TYPE)
@@ -39,7 +40,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
 				pattern = "io\\.fanout\\.api\\.(jobs|problems|schedules)\\..*"))
 @Import({ SecurityConfiguration.class, ApiSliceTest.Settings.class })
-@MockitoBean(types = ScheduleService.class)
+@MockitoBean(types = { ScheduleService.class, LimitsService.class })
 public @interface ApiSliceTest {
 
 	/** The API key of {@code tenant-a}. */

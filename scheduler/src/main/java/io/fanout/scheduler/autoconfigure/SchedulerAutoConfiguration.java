@@ -14,6 +14,8 @@ import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpecFactory;
+import io.fanout.scheduler.LimitsService;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.SchedulerProperties;
@@ -25,6 +27,8 @@ import io.fanout.scheduler.jobs.R2dbcJobQueue;
 import io.fanout.scheduler.jobs.R2dbcJobRepository;
 import io.fanout.scheduler.jobs.ResultFeed;
 import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.quotas.DefaultLimitsService;
+import io.fanout.scheduler.quotas.TenantGauges;
 import io.fanout.scheduler.r2dbc.Dialect;
 import io.fanout.scheduler.rates.PostgresSlotLeases;
 import io.fanout.scheduler.schedules.ConfiguredSchedules;
@@ -34,6 +38,7 @@ import io.fanout.scheduler.schedules.ScheduleFiring;
 import io.fanout.scheduler.schedules.ScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleTicker;
 import io.fanout.scheduler.worker.JobWorker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -67,7 +72,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 @AutoConfiguration(after = { R2dbcAutoConfiguration.class, FlywayAutoConfiguration.class,
 		FetchAutoConfiguration.class })
 @ConditionalOnSingleCandidate(ConnectionFactory.class)
-@EnableConfigurationProperties(SchedulerProperties.class)
+@EnableConfigurationProperties({ SchedulerProperties.class, QuotaProperties.class })
 public final class SchedulerAutoConfiguration {
 
 	/** Where schedules were declared before they moved under {@code fanout.scheduler}. */
@@ -106,8 +111,8 @@ public final class SchedulerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueue fanoutJobQueue(Database database, ResultFeed feed) {
-		return new R2dbcJobQueue(database, feed);
+	JobQueue fanoutJobQueue(Database database, QuotaProperties quotas, ResultFeed feed) {
+		return new R2dbcJobQueue(database, quotas, feed);
 	}
 
 	@Bean
@@ -136,8 +141,8 @@ public final class SchedulerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueLimit fanoutQueueLimit(JobRepository jobs, SchedulerProperties properties) {
-		return new QueueLimit(jobs, properties.maxQueuedJobs(), properties.queueFullRetryAfter());
+	QueueLimit fanoutQueueLimit(JobRepository jobs, SchedulerProperties properties, QuotaProperties quotas) {
+		return new QueueLimit(jobs, properties.maxQueuedJobs(), properties.queueFullRetryAfter(), quotas);
 	}
 
 	@Bean
@@ -145,10 +150,11 @@ public final class SchedulerAutoConfiguration {
 	@ConditionalOnBean(FetchClient.class)
 	@ConditionalOnBooleanProperty(name = "fanout.scheduler.worker-enabled", matchIfMissing = true)
 	JobWorker fanoutJobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory, ResultFeed feed) {
+			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory, QuotaProperties quotas,
+			ResultFeed feed) {
 		String nodeId = (properties.nodeId() != null) ? properties.nodeId() : defaultNodeId();
 		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC),
-				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), feed, nodeId);
+				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), quotas, feed, nodeId);
 	}
 
 	@Bean
@@ -170,9 +176,33 @@ public final class SchedulerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ScheduleService fanoutScheduleService(ScheduleStore store, JobRepository jobs, ScheduleFiring firing,
-			ScheduleSpecFactory specs, ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker) {
-		return new DefaultScheduleService(store, jobs, firing, specs, clock.getIfAvailable(Clock::systemUTC),
+			ScheduleSpecFactory specs, QuotaProperties quotas, ObjectProvider<Clock> clock,
+			ObjectProvider<JobWorker> worker) {
+		return new DefaultScheduleService(store, jobs, firing, specs, quotas, clock.getIfAvailable(Clock::systemUTC),
 				() -> worker.ifAvailable(JobWorker::wakeUp));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LimitsService fanoutLimitsService(JobRepository jobs, ScheduleStore schedules, QuotaProperties quotas) {
+		return new DefaultLimitsService(jobs, schedules, quotas);
+	}
+
+	/**
+	 * Per-tenant gauges of queued and running jobs, in the application's {@link MeterRegistry}; none
+	 * without one, or with {@code fanout.scheduler.quotas.metrics-tenants=0}.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@Nullable TenantGauges fanoutTenantGauges(JobRepository jobs, QuotaProperties quotas,
+			ObjectProvider<MeterRegistry> registry) {
+		MeterRegistry meters = registry.getIfAvailable();
+		if (meters == null || quotas.metricsTenants() == 0) {
+			return null;
+		}
+		TenantGauges gauges = new TenantGauges(jobs, meters, quotas.metricsTenants());
+		gauges.start(quotas.metricsInterval());
+		return gauges;
 	}
 
 	@Bean

@@ -81,7 +81,7 @@ public final class DefaultJobService implements JobService {
 			Mono<Job> existing = (idempotencyKey != null)
 					? this.jobs.findIdempotent(owner, idempotencyKey, spec, scheduleId) : Mono.empty();
 			// A retried submission finds its job even when the queue has filled up since.
-			return existing.switchIfEmpty(this.queueLimit.check().then(Mono.defer(() -> {
+			return existing.switchIfEmpty(this.queueLimit.check(owner).then(Mono.defer(() -> {
 				NewJob job = new NewJob(this.ids.next(), owner, spec, idempotencyKey, scheduleId,
 						this.clock.instant());
 				return this.jobs.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());

@@ -29,8 +29,10 @@ public interface JobQueue {
 	Mono<Integer> requeueExpired(Instant now);
 
 	/**
-	 * Claims up to {@code max} queued jobs, highest priority first, then oldest
-	 * ({@code QUEUED → RUNNING}, attempt + 1, leased to {@code node} until {@code leaseUntil}).
+	 * Claims up to {@code max} queued jobs ({@code QUEUED → RUNNING}, attempt + 1, leased to
+	 * {@code node} until {@code leaseUntil}), shared fairly among their owners by weight, never more
+	 * of an owner's than its running-jobs quota leaves room for; within one owner, highest priority
+	 * first, then oldest.
 	 */
 	Flux<ClaimedJob> claim(String node, int max, Instant now, Instant leaseUntil);
 

@@ -44,6 +44,12 @@ public interface JobRepository {
 	/** Jobs waiting in the queue, all owners together. */
 	Mono<Long> countQueued();
 
+	/** Every owner's jobs waiting and running, owners with neither left out. */
+	Mono<List<TenantLoad>> loads();
+
+	/** What the owner's jobs use of its quotas now. */
+	Mono<TenantUsage> usage(String owner);
+
 	/** The owner's job, or empty. */
 	Mono<Job> find(String owner, UUID jobId);
 

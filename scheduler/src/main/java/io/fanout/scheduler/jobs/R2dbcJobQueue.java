@@ -16,7 +16,9 @@ import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.r2dbc.Dialect;
 import io.fanout.scheduler.r2dbc.SpecCodec;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -39,10 +41,13 @@ import static io.fanout.scheduler.r2dbc.Sql.requiredInstant;
 import static io.fanout.scheduler.r2dbc.Sql.timestamp;
 
 /**
- * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim differs.
+ * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim differs. A claim reads
+ * every owner's queued and running jobs, shares the free slots out fairly ({@link FairShare}), then
+ * claims each owner's share in a transaction of its own that re-counts the owner's running jobs:
  * <ul>
- * <li>PostgreSQL: one {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id};
- * concurrent claimers skip each other's rows and no lock outlives the statement.</li>
+ * <li>PostgreSQL: under the owner's advisory claim lock, one
+ * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id}; concurrent claimers
+ * skip each other's rows, and no lock outlives the transaction.</li>
  * <li>H2: candidates first, then each taken with an {@code UPDATE} that only succeeds while it is
  * still claimable, so that of two claimers of one job exactly one wins.</li>
  * </ul>
@@ -50,6 +55,9 @@ import static io.fanout.scheduler.r2dbc.Sql.timestamp;
 public final class R2dbcJobQueue implements JobQueue {
 
 	/** What a claim sets: the job runs, one attempt more, under a lease; its first start is kept. */
+	/** The first key of the owners' claim locks, so that they collide with no other advisory lock. */
+	private static final int CLAIM_LOCK_SPACE = 0x46414E43;
+
 	private static final String TAKE = "UPDATE jobs SET status = :running, attempt = attempt + 1, "
 			+ "lease_owner = :node, lease_expires_at = :until, started_at = COALESCE(started_at, :now) WHERE ";
 
@@ -63,13 +71,33 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private final ResultFeed feed;
 
+	private final QuotaProperties quotas;
+
+	private final FairShare fairShare;
+
+	/** With the default quotas and weights for every owner, and a feed of its own. */
 	public R2dbcJobQueue(Database db) {
-		this(db, new ResultFeed());
+		this(db, QuotaProperties.defaults(), new ResultFeed());
 	}
 
 	/** @param feed where results are published once written, for the streams that follow the job here */
 	public R2dbcJobQueue(Database db, ResultFeed feed) {
+		this(db, QuotaProperties.defaults(), feed);
+	}
+
+	/** @param quotas each owner's running-jobs quota and weight, which claims respect */
+	public R2dbcJobQueue(Database db, QuotaProperties quotas) {
+		this(db, quotas, new ResultFeed());
+	}
+
+	/**
+	 * @param quotas each owner's running-jobs quota and weight, which claims respect
+	 * @param feed where results are published once written, for the streams that follow the job here
+	 */
+	public R2dbcJobQueue(Database db, QuotaProperties quotas, ResultFeed feed) {
 		this.db = db;
+		this.quotas = quotas;
+		this.fairShare = new FairShare(quotas);
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
 		this.results = new ResultWriter(db, this.rows.codec());
@@ -93,10 +121,9 @@ public final class R2dbcJobQueue implements JobQueue {
 		if (max < 1) {
 			return Flux.empty();
 		}
-		Flux<UUID> claimed = switch (this.db.dialect()) {
-			case POSTGRESQL -> claimSkippingLocked(node, max, now, leaseUntil);
-			case H2 -> claimConditionally(node, max, now, leaseUntil);
-		};
+		Flux<UUID> claimed = TenantLoads.read(this.sql)
+			.flatMapIterable((loads) -> this.fairShare.plan(loads, max).entrySet())
+			.concatMap((share) -> claimFor(share.getKey(), share.getValue(), node, now, leaseUntil));
 		return this.db.run(claimed.collectList()
 			.flatMapMany((ids) -> ids.isEmpty() ? Flux.empty()
 					: this.sql
@@ -114,16 +141,64 @@ public final class R2dbcJobQueue implements JobQueue {
 						.all()));
 	}
 
-	private Flux<UUID> claimSkippingLocked(String node, int max, Instant now, Instant leaseUntil) {
-		return take(this.sql.sql(TAKE + "id IN (SELECT id FROM jobs WHERE " + CLAIMABLE
+	/**
+	 * Claims up to {@code wanted} of the owner's queued jobs, its best first, as far as its
+	 * running-jobs quota leaves room, in one transaction. On PostgreSQL the transaction first takes
+	 * the owner's claim lock, a transaction-scoped advisory lock: claims for one owner thus run one at
+	 * a time across replicas, each counting the running jobs the one before committed, and a claimer
+	 * that finds the lock taken skips the owner this cycle rather than wait.
+	 */
+	private Flux<UUID> claimFor(String owner, int wanted, String node, Instant now, Instant leaseUntil) {
+		int quota = this.quotas.of(owner).runningJobs();
+		Mono<List<UUID>> work = lockOwner(owner).filter(Boolean::booleanValue)
+			.flatMap((locked) -> countRunning(owner))
+			.flatMap((running) -> {
+				int room = (int) Math.min(wanted, Math.max(0, quota - running));
+				if (room < 1) {
+					return Mono.empty();
+				}
+				Flux<UUID> taken = switch (this.db.dialect()) {
+					case POSTGRESQL -> claimSkippingLocked(owner, room, node, now, leaseUntil);
+					case H2 -> claimConditionally(owner, room, node, now, leaseUntil);
+				};
+				return taken.collectList();
+			});
+		return this.db.transactional(work).flatMapIterable((ids) -> ids);
+	}
+
+	private Mono<Boolean> lockOwner(String owner) {
+		if (this.db.dialect() != Dialect.POSTGRESQL) {
+			// One instance: its claims already run one at a time.
+			return Mono.just(true);
+		}
+		return this.sql.sql("SELECT pg_try_advisory_xact_lock(" + CLAIM_LOCK_SPACE + ", hashtext(:owner)) AS locked")
+			.bind("owner", owner)
+			.map((row) -> required(row, "locked", Boolean.class))
+			.one();
+	}
+
+	private Mono<Long> countRunning(String owner) {
+		return this.sql.sql("SELECT COUNT(*) AS n FROM jobs WHERE owner = :owner AND status = :running")
+			.bind("owner", owner)
+			.bind("running", JobStatus.RUNNING.name())
+			.map((row) -> required(row, "n", Number.class).longValue())
+			.one();
+	}
+
+	private Flux<UUID> claimSkippingLocked(String owner, int max, String node, Instant now, Instant leaseUntil) {
+		return take(this.sql.sql(TAKE + "id IN (SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE
 				+ " ORDER BY priority DESC, id LIMIT " + max + " FOR UPDATE SKIP LOCKED) RETURNING id"), node, now,
 				leaseUntil)
+			.bind("owner", owner)
 			.map((row) -> required(row, "id", UUID.class))
 			.all();
 	}
 
-	private Flux<UUID> claimConditionally(String node, int max, Instant now, Instant leaseUntil) {
-		return this.sql.sql("SELECT id FROM jobs WHERE " + CLAIMABLE + " ORDER BY priority DESC, id LIMIT " + max)
+	private Flux<UUID> claimConditionally(String owner, int max, String node, Instant now, Instant leaseUntil) {
+		return this.sql
+			.sql("SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE + " ORDER BY priority DESC, id LIMIT "
+					+ max)
+			.bind("owner", owner)
 			.map((row) -> required(row, "id", UUID.class))
 			.all()
 			.collectList()

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +22,7 @@ import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.SpecCodec;
+import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -137,6 +139,34 @@ public final class R2dbcJobRepository implements JobRepository {
 			.bind("status", JobStatus.QUEUED.name())
 			.map((row) -> required(row, "n", Long.class))
 			.one());
+	}
+
+	@Override
+	public Mono<List<TenantLoad>> loads() {
+		return this.db.run(TenantLoads.read(this.sql));
+	}
+
+	/**
+	 * One pass over the owner's jobs ({@code jobs_owner_idx}): the stored bytes are kept per job, in
+	 * the row that result writes update anyway, so this sum is what the quota costs; it never reads
+	 * results.
+	 */
+	@Override
+	public Mono<TenantUsage> usage(String owner) {
+		return this.db.run(this.sql
+			.sql("SELECT COUNT(CASE WHEN status = :queued THEN 1 END) AS queued, "
+					+ "COUNT(CASE WHEN status = :running THEN 1 END) AS running, "
+					+ "COALESCE(SUM(stored_bytes), 0) AS bytes FROM jobs WHERE owner = :owner")
+			.bind("queued", JobStatus.QUEUED.name())
+			.bind("running", JobStatus.RUNNING.name())
+			.bind("owner", owner)
+			.map((row) -> new TenantUsage(number(row, "queued"), number(row, "running"), number(row, "bytes")))
+			.one());
+	}
+
+	private static long number(Readable row, String column) {
+		Number value = row.get(column, Number.class);
+		return (value != null) ? value.longValue() : 0;
 	}
 
 	@Override

@@ -158,16 +158,29 @@ final class ResultWriter {
 		}
 	}
 
+	/** What a result adds to its owner's stored bytes: the size of its body, if the body is stored. */
+	static long storedBytes(JobResult result) {
+		return (result.body() != null) ? result.bodySize() : 0;
+	}
+
 	private Mono<Void> addCounts(UUID jobId, List<JobResult> results) {
 		Map<OutcomeKind, Integer> added = new EnumMap<>(OutcomeKind.class);
-		results.forEach((result) -> added.merge(result.outcome(), 1, Integer::sum));
-		StringBuilder sql = new StringBuilder("UPDATE jobs SET ");
-		int i = 0;
+		long storedBytes = 0;
+		for (JobResult result : results) {
+			added.merge(result.outcome(), 1, Integer::sum);
+			storedBytes += storedBytes(result);
+		}
+		// The owner's stored-bytes quota sums this column: kept here, in the row this statement
+		// updates anyway, it costs the write nothing more.
+		StringBuilder sql = new StringBuilder("UPDATE jobs SET stored_bytes = stored_bytes + :storedBytes");
 		for (OutcomeKind kind : added.keySet()) {
 			String column = countColumn(kind);
-			sql.append((i++ > 0) ? ", " : "").append(column).append(" = ").append(column).append(" + :").append(column);
+			sql.append(", ").append(column).append(" = ").append(column).append(" + :").append(column);
 		}
-		GenericExecuteSpec spec = this.db.client().sql(sql.append(" WHERE id = :id").toString()).bind("id", jobId);
+		GenericExecuteSpec spec = this.db.client()
+			.sql(sql.append(" WHERE id = :id").toString())
+			.bind("id", jobId)
+			.bind("storedBytes", storedBytes);
 		for (Map.Entry<OutcomeKind, Integer> entry : added.entrySet()) {
 			spec = spec.bind(countColumn(entry.getKey()), entry.getValue());
 		}

@@ -10,6 +10,9 @@ import java.util.function.Function;
 
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.QuotaExceededException;
+import io.fanout.scheduler.QuotaKind;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.Schedule;
 import io.fanout.scheduler.ScheduleNotFoundException;
 import io.fanout.scheduler.ScheduleOverlapException;
@@ -46,6 +49,8 @@ public final class DefaultScheduleService implements ScheduleService {
 
 	private final Runnable onLaunch;
 
+	private final QuotaProperties quotas;
+
 	private final TimeOrderedIds ids;
 
 	/**
@@ -56,6 +61,19 @@ public final class DefaultScheduleService implements ScheduleService {
 	 */
 	public DefaultScheduleService(ScheduleStore store, JobRepository jobs, ScheduleFiring firing,
 			ScheduleSpecFactory specs, Clock clock, Runnable onLaunch) {
+		this(store, jobs, firing, specs, QuotaProperties.defaults(), clock, onLaunch);
+	}
+
+	/**
+	 * @param jobs the repository of the schedules' jobs
+	 * @param firing what a run by hand does
+	 * @param specs the server's limits on what a schedule may be
+	 * @param quotas each owner's schedules quota, which creations respect
+	 * @param onLaunch called after a job was launched, to have a local worker look at the queue now
+	 */
+	public DefaultScheduleService(ScheduleStore store, JobRepository jobs, ScheduleFiring firing,
+			ScheduleSpecFactory specs, QuotaProperties quotas, Clock clock, Runnable onLaunch) {
+		this.quotas = quotas;
 		this.store = store;
 		this.jobs = jobs;
 		this.firing = firing;
@@ -73,7 +91,12 @@ public final class DefaultScheduleService implements ScheduleService {
 			Instant now = this.clock.instant();
 			NewSchedule schedule = new NewSchedule(this.ids.next(), owner, spec,
 					spec.enabled() ? ScheduleFiring.first(spec, now) : null, now);
-			return this.store.insert(schedule).flatMap(this::withLastJobStatus);
+			int quota = this.quotas.of(owner).schedules();
+			// Checked before the insert: creations racing each other may pass it together.
+			return this.store.count(owner)
+				.flatMap((count) -> (count >= quota) ? Mono.error(new QuotaExceededException(QuotaKind.SCHEDULES,
+						quota, count, this.quotas.retryAfter())) : this.store.insert(schedule))
+				.flatMap(this::withLastJobStatus);
 		});
 	}
 
@@ -135,7 +158,7 @@ public final class DefaultScheduleService implements ScheduleService {
 								Objects.requireNonNull(result.previousJobId()),
 								Objects.requireNonNull(result.previousStatus())));
 					case SKIPPED_QUEUE_FULL:
-						return Mono.error(this.firing.queueFull());
+						return Mono.error(Objects.requireNonNull(result.refusal()));
 					default:
 						return Mono.error(new ScheduleNotFoundException(scheduleId));
 				}

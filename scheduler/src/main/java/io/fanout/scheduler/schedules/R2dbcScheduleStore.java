@@ -161,6 +161,14 @@ public final class R2dbcScheduleStore implements ScheduleStore {
 	}
 
 	@Override
+	public Mono<Long> count(String owner) {
+		return this.database.run(this.db.sql("SELECT COUNT(*) AS n FROM schedules WHERE owner = :owner")
+			.bind("owner", owner)
+			.map((row) -> required(row, "n", Number.class).longValue())
+			.one());
+	}
+
+	@Override
 	public Mono<Boolean> delete(String owner, UUID scheduleId) {
 		return this.database.run(this.db.sql("DELETE FROM schedules WHERE id = :id AND owner = :owner")
 			.bind("id", scheduleId)

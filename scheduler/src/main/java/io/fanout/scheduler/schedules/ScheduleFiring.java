@@ -11,9 +11,11 @@ import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.OverlapPolicy;
 import io.fanout.scheduler.QueueFullException;
+import io.fanout.scheduler.QuotaExceededException;
 import io.fanout.scheduler.Schedule;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleTrigger;
+import io.fanout.scheduler.SchedulerException;
 import io.fanout.scheduler.jobs.JobRepository;
 import io.fanout.scheduler.jobs.NewJob;
 import io.fanout.scheduler.jobs.QueueLimit;
@@ -75,11 +77,6 @@ public final class ScheduleFiring {
 			.defaultIfEmpty(FireResult.of(FireResult.Outcome.NOT_FOUND)));
 	}
 
-	/** Why a fire launched nothing because the queue was full, as the client should hear it. */
-	QueueFullException queueFull() {
-		return this.queueLimit.refusal();
-	}
-
 	/**
 	 * After a fire that launched a job: a previous job flagged for cancellation while still queued is
 	 * cancelled at once (a running one is stopped by its worker, which sees the flag), then a local
@@ -109,19 +106,26 @@ public final class ScheduleFiring {
 			JobStatus goingStatus = going ? status : null;
 			if (going && schedule.overlap() == OverlapPolicy.SKIP) {
 				return this.schedules.addSkipped(schedule.id())
-					.thenReturn(new FireResult(FireResult.Outcome.SKIPPED_OVERLAP, null, goingId, goingStatus, false));
+					.thenReturn(new FireResult(FireResult.Outcome.SKIPPED_OVERLAP, null, goingId, goingStatus, false,
+							null));
 			}
 			boolean cancelPrevious = going && schedule.overlap() == OverlapPolicy.CANCEL_PREVIOUS;
-			return this.queueLimit.check()
+			return this.queueLimit.check(schedule.owner())
 				.then(cancelPrevious ? this.jobs.requestCancel(schedule.owner(), previous) : Mono.just(false))
 				.flatMap((cancelled) -> this.jobs
 					.insert(new NewJob(jobId, schedule.owner(), jobSpec(schedule), null, schedule.id(), now))
 					.flatMap((job) -> this.schedules.recordLaunch(schedule.id(), job.id(), job.createdAt())
-						.thenReturn(new FireResult(FireResult.Outcome.LAUNCHED, job, goingId, goingStatus, cancelled))))
-				.onErrorResume(QueueFullException.class, (full) -> this.schedules.addSkipped(schedule.id())
+						.thenReturn(new FireResult(FireResult.Outcome.LAUNCHED, job, goingId, goingStatus, cancelled,
+								null))))
+				.onErrorResume(ScheduleFiring::isRoomRefusal, (refusal) -> this.schedules.addSkipped(schedule.id())
 					.thenReturn(new FireResult(FireResult.Outcome.SKIPPED_QUEUE_FULL, null, goingId, goingStatus,
-							false)));
+							false, (SchedulerException) refusal)));
 		});
+	}
+
+	/** A refusal for want of room: the queue is full, or the owner at a job quota. */
+	private static boolean isRoomRefusal(Throwable ex) {
+		return ex instanceof QueueFullException || ex instanceof QuotaExceededException;
 	}
 
 	/** The job a schedule submits: its template, named after the schedule unless the template has a name. */

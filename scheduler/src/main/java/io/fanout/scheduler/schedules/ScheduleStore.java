@@ -45,6 +45,9 @@ public interface ScheduleStore {
 	Mono<StoredSchedule> replace(String owner, UUID scheduleId, long version, ScheduleSpec spec,
 			@Nullable FireTime next, @Nullable String declaredHash, Instant now);
 
+	/** How many schedules the owner has, declared ones included. */
+	Mono<Long> count(String owner);
+
 	/** Deletes the owner's schedule. @return whether there was one */
 	Mono<Boolean> delete(String owner, UUID scheduleId);
 

@@ -166,7 +166,8 @@ public final class ScheduleTicker implements SmartLifecycle {
 							+ result.previousStatus());
 				}
 			}
-			case SKIPPED_QUEUE_FULL -> logger.warn("Schedule " + due.id() + " skipped: the job queue is full");
+			case SKIPPED_QUEUE_FULL -> logger.warn("Schedule " + due.id() + " skipped: "
+					+ ((result.refusal() != null) ? result.refusal().getMessage() : "the job queue is full"));
 			default -> {
 				if (logger.isDebugEnabled() && result.job() != null) {
 					logger.debug("Schedule " + due.id() + " launched job " + result.job().id());

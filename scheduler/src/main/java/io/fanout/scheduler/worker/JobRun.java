@@ -71,6 +71,8 @@ final class JobRun {
 
 	}
 
+	private final int maxInFlight;
+
 	private final Job job;
 
 	private final JobSpec spec;
@@ -109,9 +111,11 @@ final class JobRun {
 	 * @param memory the budget of body bytes held in the process, shared with the fetch client: the
 	 * bodies of results waiting to be written count in it
 	 */
+	/** @param maxInFlight the owner's requests-in-flight quota, which the fetch client keeps */
 	JobRun(ClaimedJob claimed, JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			MemoryBudget memory, Instant claimedAt) {
+			MemoryBudget memory, Instant claimedAt, int maxInFlight) {
 		this.job = claimed.job();
+		this.maxInFlight = maxInFlight;
 		this.spec = claimed.spec();
 		this.fence = claimed.fence();
 		this.queue = queue;
@@ -207,7 +211,7 @@ final class JobRun {
 					+ stored.cardinality() + " of " + requests.size() + " requests already have a result");
 		}
 		return this.fetchClient.fetchAll(requests, this.spec.policy(), (index) -> !stored.get(index),
-				new FetchScope(this.job.owner()))
+				new FetchScope(this.job.owner(), this.maxInFlight))
 			// Only a natural end of the fetch completes here: a stop cancels it instead.
 			.doOnComplete(() -> this.fetchedAll = true)
 			// Cancelling the fetch aborts its in-flight requests: their connections are closed.

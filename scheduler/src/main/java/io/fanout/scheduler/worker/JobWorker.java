@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.admission.MemoryBudget;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
 import io.fanout.scheduler.jobs.JobQueue;
@@ -63,6 +64,8 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final String nodeId;
 
+	private final QuotaProperties quotas;
+
 	private final Map<UUID, JobRun> running = new ConcurrentHashMap<>();
 
 	private final Sinks.Many<Boolean> wakeUps = Sinks.many().multicast().directBestEffort();
@@ -95,6 +98,25 @@ public final class JobWorker implements SmartLifecycle {
 	 */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			MemoryBudget memory, ResultFeed feed, String nodeId) {
+		this(queue, fetchClient, properties, clock, memory, QuotaProperties.defaults(), feed, nodeId);
+	}
+
+	/** @param quotas each owner's requests-in-flight quota, passed to the fetch client with its jobs */
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, QuotaProperties quotas, String nodeId) {
+		this(queue, fetchClient, properties, clock, memory, quotas, new ResultFeed(), nodeId);
+	}
+
+	/**
+	 * @param memory the process's budget of body bytes, shared with the fetch client: results waiting
+	 * to be written count in it
+	 * @param quotas each owner's requests-in-flight quota, passed to the fetch client with its jobs
+	 * @param feed opened for each job while it runs here (the queue publishes its results to it), so that
+	 * streams of the job follow it without reading the database
+	 */
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, String nodeId) {
+		this.quotas = quotas;
 		this.queue = queue;
 		this.fetchClient = fetchClient;
 		this.properties = properties;
@@ -300,7 +322,7 @@ public final class JobWorker implements SmartLifecycle {
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
 		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
-				claimedAt);
+				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight());
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		this.feed.open(jobId);

@@ -1,0 +1,56 @@
+package io.fanout.scheduler.jobs;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fanout.scheduler.JobStatus;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import static io.fanout.scheduler.r2dbc.Sql.instant;
+import static io.fanout.scheduler.r2dbc.Sql.required;
+
+/**
+ * Reads every tenant's queued and running jobs in one statement. It reads only jobs that wait or
+ * run (by the status of {@code jobs_claim_idx}), which the queue's bound and the instances' slots
+ * keep few, so claims and gauges can afford it every cycle.
+ */
+final class TenantLoads {
+
+	private static final String SQL = "SELECT owner, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs "
+			+ "WHERE status IN ('" + JobStatus.QUEUED.name() + "', '" + JobStatus.RUNNING.name() + "') "
+			+ "GROUP BY owner, status";
+
+	private TenantLoads() {
+	}
+
+	static Mono<List<TenantLoad>> read(DatabaseClient sql) {
+		return sql.sql(SQL)
+			.map((row) -> new Row(required(row, "owner", String.class), required(row, "status", String.class),
+					required(row, "n", Number.class).longValue(), instant(row, "oldest")))
+			.all()
+			.collectList()
+			.map(TenantLoads::merge);
+	}
+
+	private static List<TenantLoad> merge(List<Row> rows) {
+		Map<String, TenantLoad> loads = new LinkedHashMap<>();
+		for (Row row : rows) {
+			boolean queued = JobStatus.QUEUED.name().equals(row.status);
+			loads.merge(row.owner,
+					new TenantLoad(row.owner, queued ? row.count : 0, queued ? 0 : row.count, queued ? row.oldest : null),
+					(a, b) -> new TenantLoad(a.owner(), a.queued() + b.queued(), a.running() + b.running(),
+							(a.oldestQueued() != null) ? a.oldestQueued() : b.oldestQueued()));
+		}
+		return new ArrayList<>(loads.values());
+	}
+
+	private record Row(String owner, String status, long count, @Nullable Instant oldest) {
+	}
+
+}
