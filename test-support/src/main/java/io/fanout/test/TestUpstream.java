@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * otherwise (with {@code Retry-After: 1} if asked), recording when it refused;</li>
  * <li>{@code /json}, {@code /html} and {@code /image} answer a small weather document, a small page
  * and a few bytes of PNG;</li>
- * <li>{@code /big/{mebibytes}[/declared]} streams that many MiB, with a {@code Content-Length} if
- * declared;</li>
+ * <li>{@code /big/{mebibytes}[/declared][/text]} streams that many MiB, with a {@code Content-Length}
+ * if declared, as text if asked (else as bytes);</li>
  * <li>{@code /redirect?to={url}} answers 302 to the URL;</li>
  * <li>{@code /echo} answers the method, the body and the {@code User-Agent} and
  * {@code Authorization} headers;</li>
@@ -295,7 +296,8 @@ public final class TestUpstream implements AutoCloseable {
 					.sendByteArray(Mono.just(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3 }))
 					.then();
 			case "big":
-				return big(response, Integer.parseInt(parts[2]), parts.length > 3 && parts[3].equals("declared"));
+				return big(response, Integer.parseInt(parts[2]), List.of(parts).contains("declared"),
+						List.of(parts).contains("text"));
 			case "redirect":
 				return response.status(HttpResponseStatus.FOUND).header("Location", redirectTarget(uri)).send().then();
 			case "echo":
@@ -338,13 +340,16 @@ public final class TestUpstream implements AutoCloseable {
 		return URLDecoder.decode(uri.substring(index + 3), StandardCharsets.UTF_8);
 	}
 
-	private Mono<Void> big(HttpServerResponse response, int mebibytes, boolean declared) {
+	private Mono<Void> big(HttpServerResponse response, int mebibytes, boolean declared, boolean text) {
 		byte[] chunk = new byte[64 * 1024];
+		if (text) {
+			Arrays.fill(chunk, (byte) 'a');
+		}
 		int chunks = mebibytes * 16;
 		if (declared) {
 			response.header("Content-Length", Long.toString((long) chunks * chunk.length));
 		}
-		return response.header("Content-Type", "application/octet-stream")
+		return response.header("Content-Type", text ? "text/plain" : "application/octet-stream")
 			.send(Flux.range(0, chunks).map((i) -> {
 				this.bytesSent.addAndGet(chunk.length);
 				return Unpooled.wrappedBuffer(chunk);

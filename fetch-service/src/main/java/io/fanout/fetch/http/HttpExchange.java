@@ -112,20 +112,46 @@ final class HttpExchange {
 			connection.dispose();
 			return Mono.error(new BodyTooLargeException(declared, maxBodySize, true));
 		}
-		BodyBuffer buffer = new BodyBuffer(maxBodySize, declared);
-		return memory.growTo(declared)
-			.thenMany(connection.inbound().receive().doOnNext(ByteBuf::retain).concatMap((chunk) -> {
+		String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
+		if (!Bodies.isText(contentType)) {
+			return countOnly(uri, status, headers, connection, maxBodySize);
+		}
+		// The buffer of a declared length is allocated whole, so only once the budget has room for it.
+		return memory.growTo(declared).then(Mono.defer(() -> {
+			BodyBuffer buffer = new BodyBuffer(maxBodySize, declared);
+			return connection.inbound().receive().doOnNext(ByteBuf::retain).concatMap((chunk) -> {
 				long size = buffer.size() + (long) chunk.readableBytes();
 				Mono<Void> room = (size > maxBodySize || memory.covers(size)) ? Mono.empty() : memory.growTo(maxBodySize);
 				return room.then(Mono.fromRunnable(() -> buffer.append(chunk))).doFinally((signal) -> chunk.release());
-			}, 1))
-			.doOnDiscard(ByteBuf.class, ReferenceCounted::release)
-			.doOnError(failure -> connection.dispose())
-			.doOnCancel(connection::dispose)
-			.then(Mono.fromSupplier(() -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
-					headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), buffer.bytes(),
-					buffer.size())));
+			}, 1)
+				.doOnDiscard(ByteBuf.class, ReferenceCounted::release)
+				.then(Mono.fromSupplier(() -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
+						headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), buffer.bytes(),
+						buffer.size())));
+		})).doOnError(failure -> connection.dispose()).doOnCancel(connection::dispose);
 	}
+
+	/**
+	 * A binary body is neither decoded, extracted from nor stored, only measured: its bytes are
+	 * counted as they pass and never copied, so it takes nothing of the memory budget.
+	 */
+	private Mono<RawResponse> countOnly(URI uri, int status, HttpHeaders headers, Connection connection,
+			long maxBodySize) {
+		return connection.inbound().receive().reduce(0L, (size, chunk) -> {
+			long total = size + chunk.readableBytes();
+			if (total > maxBodySize) {
+				throw new BodyTooLargeException(total, maxBodySize, false);
+			}
+			return total;
+		})
+			.map((size) -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
+					headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), NO_BYTES,
+					(int) (long) size))
+			.doOnError(failure -> connection.dispose())
+			.doOnCancel(connection::dispose);
+	}
+
+	private static final byte[] NO_BYTES = new byte[0];
 
 	/** Whether two URIs are of one origin: scheme, host and effective port. */
 	static boolean sameOrigin(URI a, URI b) {

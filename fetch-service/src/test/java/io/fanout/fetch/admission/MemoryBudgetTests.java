@@ -202,14 +202,14 @@ class MemoryBudgetTests {
 			Admission.Permit stored = budget.take(budget.limit());
 
 			FetchOutcome starved = client
-				.fetch(FetchRequest.get(upstream.url("/big/1/declared")), policy.withTimeout(Duration.ofMillis(500)))
+				.fetch(FetchRequest.get(upstream.url("/big/1/declared/text")), policy.withTimeout(Duration.ofMillis(500)))
 				.block(TIMEOUT);
 
 			assertThat(starved.kind()).isEqualTo(OutcomeKind.TIMED_OUT);
 			assertThat(starved.body()).isNull();
 			assertThat(budget.held()).isEqualTo(budget.limit());
 
-			Mono<FetchOutcome> waiting = client.fetch(FetchRequest.get(upstream.url("/big/1/declared?again")),
+			Mono<FetchOutcome> waiting = client.fetch(FetchRequest.get(upstream.url("/big/1/declared/text?again")),
 					policy.withTimeout(Duration.ofSeconds(10)));
 			StepVerifier.create(waiting)
 				.expectSubscription()
