@@ -267,12 +267,17 @@ public final class Bench {
 				this.options.out.resolve("fanout-" + name + ".log"));
 	}
 
-	/** A fresh data directory each time, the stub's network allowed, limits raised for S4. */
+	/**
+	 * A fresh data directory each time, the stub's network allowed, limits raised for S4, and the
+	 * bench tenant's requests in flight raised to the process's own bound: S3 runs one job at
+	 * concurrency 10,000, which the default tenant quota (1,000) would hold to ten waves.
+	 */
 	private static List<String> fanoutArguments(String name, List<String> extra) throws IOException {
 		Path data = Files.createTempDirectory("fanout-bench-" + name);
 		List<String> arguments = new ArrayList<>(List.of("--fanout.data-dir=" + data,
 				"--fanout.security.api-keys.bench=" + API_KEY, "--fanout.fetch.allowed-networks=127.0.0.1/32",
 				"--fanout.scheduler.max-requests-per-job=100000", "--fanout.scheduler.max-queued-jobs=1000000",
+				"--fanout.scheduler.quotas.tenants.bench.requests-in-flight=10000",
 				"--spring.http.codecs.max-in-memory-size=64MB",
 				"--logging.level.root=WARN"));
 		arguments.addAll(extra);
