@@ -125,9 +125,7 @@ final class HttpExchange {
 				return room.then(Mono.fromRunnable(() -> buffer.append(chunk))).doFinally((signal) -> chunk.release());
 			}, 1)
 				.doOnDiscard(ByteBuf.class, ReferenceCounted::release)
-				.then(Mono.fromSupplier(() -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
-						headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), buffer.bytes(),
-						buffer.size())));
+				.then(Mono.fromSupplier(() -> response(uri, status, headers, buffer.bytes(), buffer.size())));
 		})).doOnError(failure -> connection.dispose()).doOnCancel(connection::dispose);
 	}
 
@@ -144,14 +142,17 @@ final class HttpExchange {
 			}
 			return total;
 		})
-			.map((size) -> new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
-					headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), NO_BYTES,
-					(int) (long) size))
+			.map((size) -> response(uri, status, headers, NO_BYTES, (int) (long) size))
 			.doOnError(failure -> connection.dispose())
 			.doOnCancel(connection::dispose);
 	}
 
 	private static final byte[] NO_BYTES = new byte[0];
+
+	private static RawResponse response(URI uri, int status, HttpHeaders headers, byte[] body, int length) {
+		return new RawResponse(uri, status, headers.get(HttpHeaderNames.CONTENT_TYPE),
+				headers.get(HttpHeaderNames.LOCATION), headers.get(HttpHeaderNames.RETRY_AFTER), body, length);
+	}
 
 	/** Whether two URIs are of one origin: scheme, host and effective port. */
 	static boolean sameOrigin(URI a, URI b) {
