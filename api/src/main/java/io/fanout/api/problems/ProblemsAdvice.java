@@ -105,10 +105,7 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		long seconds = retryAfterSeconds(ex.retryAfter());
 		ProblemDetail problem = ProblemType.QUEUE_FULL
 			.problem("The job queue is full; try again in " + seconds + " s.");
-		return ResponseEntity.status(problem.getStatus())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-			.body(problem);
+		return respondRetryAfter(problem, seconds);
 	}
 
 	@ExceptionHandler
@@ -116,10 +113,7 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		long seconds = retryAfterSeconds(ex.retryAfter());
 		ProblemDetail problem = ProblemType.TOO_MANY_STREAMS.problem(ex.getMessage());
 		problem.setProperty("limit", ex.limit());
-		return ResponseEntity.status(problem.getStatus())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-			.body(problem);
+		return respondRetryAfter(problem, seconds);
 	}
 
 	@ExceptionHandler
@@ -130,10 +124,7 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		problem.setProperty("quota", ex.quota().name());
 		problem.setProperty("limit", ex.limit());
 		problem.setProperty("usage", ex.usage());
-		return ResponseEntity.status(problem.getStatus())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-			.body(problem);
+		return respondRetryAfter(problem, seconds);
 	}
 
 	@ExceptionHandler
@@ -187,6 +178,14 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 	private static ResponseEntity<ProblemDetail> invalidFields(List<Violation> violations) {
 		return respond(InputErrors
 			.validation(violations.stream().map((v) -> new InvalidField(v.field(), v.message())).toList()));
+	}
+
+	/** A refusal for now (429): the problem, with the seconds to wait in {@code Retry-After}. */
+	private static ResponseEntity<ProblemDetail> respondRetryAfter(ProblemDetail problem, long seconds) {
+		return ResponseEntity.status(problem.getStatus())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+			.body(problem);
 	}
 
 	private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
