@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fanout.api.openapi.OpenApiFormats;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
@@ -47,7 +48,8 @@ public record JobResponse(
 		@Schema(example = "2026-11-21T08:00:00.000Z", requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
 		@Schema(example = "2026-11-21T08:00:00.012Z") @Nullable Instant startedAt,
 		@Schema(example = "2026-11-21T08:00:02.034Z") @Nullable Instant finishedAt,
-		@Schema(type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline,
+		@Schema(description = "Its limit from `startedAt`, ISO-8601.", type = "string",
+				pattern = OpenApiFormats.DURATION, example = "PT5M") @Nullable Duration deadline,
 		@Nullable Failure error,
 		@Schema(description = "The schedule that submitted it, if any.") @Nullable UUID scheduleId,
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links) {

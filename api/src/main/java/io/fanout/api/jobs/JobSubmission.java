@@ -4,13 +4,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fanout.api.openapi.OpenApiFormats;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The body of {@code POST /api/v1/jobs}: the requests to run and how. Everything but
  * {@code requests} is optional and defaults to {@code fanout.fetch.default-policy.*}. Validated by
- * {@link JobSubmissions}, which reports every invalid field at once.
+ * {@link JobSubmissions}, which reports every invalid field at once. Also a schedule's template, as
+ * sent and as returned: returned, every setting is filled in and requests carry the names of their
+ * headers and whether they have a body instead of the values, which a template sent back keeps.
  *
  * @param name optional name
  * @param requests the requests, at least one; results are keyed by position in this list
@@ -27,7 +31,11 @@ import org.jspecify.annotations.Nullable;
  * @param priority higher runs first
  * @param labels labels to filter jobs by
  */
-@Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them.")
+@Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them. A schedule's "
+		+ "`template` is one too: returned, every setting is filled in and each request names its headers "
+		+ "(`headerNames`) and tells whether it has a body (`hasBody`) instead of showing them; sent back so, it keeps "
+		+ "them.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSubmission(
 		@Schema(description = "Optional name, up to 200 characters.", example = "weather") @Nullable String name,
 		@Schema(description = "The requests, at least one (at most `fanout.scheduler.max-requests-per-job`, 10,000 by "
@@ -36,10 +44,10 @@ public record JobSubmission(
 		@Schema(description = "Most requests of this job in flight at once, 1 to 10,000.", example = "10",
 				minimum = "1", maximum = "10000") @Nullable Integer concurrency,
 		@Schema(description = "Limit for one attempt of one request (connect, response and body), ISO-8601.",
-				type = "string", format = "duration", example = "PT10S") @Nullable Duration timeout,
+				type = "string", pattern = OpenApiFormats.DURATION, example = "PT10S") @Nullable Duration timeout,
 		@Schema(description = "Limit for the whole job, counted from when it starts running, ISO-8601. "
 				+ "When it passes, unfinished requests are cancelled and the job ends FAILED.",
-				type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline,
+				type = "string", pattern = OpenApiFormats.DURATION, example = "PT5M") @Nullable Duration deadline,
 		@Nullable Retry retry,
 		@Schema(description = "Whether the first failed request cancels the rest and fails the job "
 				+ "(like `asyncio.gather` without `return_exceptions`).", example = "false") @Nullable Boolean failFast,
@@ -68,8 +76,13 @@ public record JobSubmission(
 	 * @param headers request headers; stored only to run the job, never returned or logged
 	 * @param body request body, sent as UTF-8
 	 * @param extract named extraction rules: JSONPath ({@code $.a.b}) or a CSS selector
+	 * @param headerNames in a schedule's template: the names of its headers; sent without
+	 * {@code headers}, the stored values of the headers named
+	 * @param hasBody in a schedule's template: whether it has a body; {@code true} sent without
+	 * {@code body}, the stored body
 	 */
 	@Schema(name = "RequestSubmission", description = "One HTTP request of a job.")
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Request(
 			@Schema(description = "Absolute http or https URL.", example = "https://wttr.in/paris?format=j1",
 					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String url,
@@ -80,7 +93,16 @@ public record JobSubmission(
 			@Schema(description = "Request body, sent as UTF-8 text.") @Nullable String body,
 			@Schema(description = "Named extraction rules: a rule starting with `$` is JSONPath, anything else a CSS "
 					+ "selector giving the first match's text, or with `@attr` its attribute.",
-					example = "{\"temperature\": \"$.current_condition.tmp\"}") @Nullable Map<String, String> extract) {
+					example = "{\"temperature\": \"$.current_condition.tmp\"}") @Nullable Map<String, String> extract,
+			@Schema(description = "Set in a schedule's template as returned: the names of the request's headers, "
+					+ "whose values are never returned. Sent without `headers` (as when a template read back is sent "
+					+ "with `PUT`), the request keeps the stored values of the headers it names, from the stored "
+					+ "request at the same position with the same URL; a name it does not have is a 400. Ignored "
+					+ "when `headers` is sent.", example = "[\"Authorization\"]") @Nullable List<String> headerNames,
+			@Schema(description = "Set in a schedule's template as returned: whether the request has a body, which is "
+					+ "never returned. `true` sent without `body` keeps the stored body of the request at the same "
+					+ "position with the same URL; a stored request without one is a 400. Ignored when `body` is "
+					+ "sent.", example = "false") @Nullable Boolean hasBody) {
 
 		@Override
 		public String toString() {
@@ -100,13 +122,14 @@ public record JobSubmission(
 	 */
 	@Schema(name = "RetrySubmission", description = "When failed requests are tried again (timeouts, connection "
 			+ "errors, 5xx, 408, 429), with exponential backoff and jitter. Other 4xx are never retried.")
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Retry(
 			@Schema(description = "Attempts in all, the first included, 1 to 10.", example = "3", minimum = "1",
 					maximum = "10") @Nullable Integer maxAttempts,
 			@Schema(description = "Wait before the first retry; doubles with each retry.", type = "string",
-					format = "duration", example = "PT0.2S") @Nullable Duration initialBackoff,
+					pattern = OpenApiFormats.DURATION, example = "PT0.2S") @Nullable Duration initialBackoff,
 			@Schema(description = "Longest wait between attempts, Retry-After included.", type = "string",
-					format = "duration", example = "PT5S") @Nullable Duration maxBackoff) {
+					pattern = OpenApiFormats.DURATION, example = "PT5S") @Nullable Duration maxBackoff) {
 	}
 
 	/**
@@ -117,10 +140,11 @@ public record JobSubmission(
 	 */
 	@Schema(name = "RateLimit", description = "At most `permits` requests per `period`, spread evenly (one every "
 			+ "period / permits, no bursts).", requiredProperties = { "permits", "period" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record RateLimit(
 			@Schema(description = "Requests per period, 1 to 100,000.", example = "10", minimum = "1",
 					maximum = "100000") @Nullable Integer permits,
-			@Schema(description = "The period, ISO-8601, 1 ms to 1 hour.", type = "string", format = "duration",
+			@Schema(description = "The period, ISO-8601, 1 ms to 1 hour.", type = "string", pattern = OpenApiFormats.DURATION,
 					example = "PT1S") @Nullable Duration period) {
 	}
 
@@ -136,6 +160,7 @@ public record JobSubmission(
 			+ "are the tenant's own. When jobs name one key with different limits, those of the job that started "
 			+ "last apply. The rate holds across replicas on PostgreSQL; the parallelism per replica.",
 			requiredProperties = { "key" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record FlowControl(
 			@Schema(description = "1 to 100 letters, digits and `.` `_` `:` `-`.", example = "partner-api")
 			@Nullable String key, @Nullable RateLimit rate,

@@ -1,8 +1,14 @@
 package io.fanout.api.jobs;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
+import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.PolicyOverrides;
+import io.fanout.fetch.Rate;
+import io.fanout.fetch.RetryPolicy;
+import io.fanout.fetch.Violation;
 import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.JobDraft;
 import io.fanout.scheduler.JobSpec;
@@ -12,9 +18,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a {@link JobSubmission} into the scheduler's {@link JobSpec}. The rules (defaults, limits,
- * every invalid field by its path) are the scheduler's {@link JobSpecFactory}'s; this class only
- * carries the API's fields over. Schedules use it for their job template.
+ * Turns a {@link JobSubmission} into the scheduler's {@link JobSpec}, and a stored spec back into the
+ * submission that makes it. The rules (defaults, limits, every invalid field by its path) are the
+ * scheduler's {@link JobSpecFactory}'s; this class only carries the API's fields over, and keeps the
+ * stored header values and bodies that a schedule's template sent back names ({@link StoredValues}).
+ * Schedules use it for their job template.
  */
 @Component
 public class JobSubmissions {
@@ -26,15 +34,34 @@ public class JobSubmissions {
 	}
 
 	/**
-	 * The spec to submit.
+	 * The spec to submit. Nothing is stored for a new job, so a request that names headers or a body
+	 * without sending them is invalid.
 	 * @throws InvalidJobSpecException naming every invalid field
 	 */
 	public JobSpec toSpec(JobSubmission submission) {
-		return this.specs.create(draft(submission));
+		List<Violation> violations = new ArrayList<>();
+		JobDraft draft = draft(submission, null, violations);
+		JobSpec spec;
+		try {
+			spec = this.specs.create(draft);
+		}
+		catch (InvalidJobSpecException ex) {
+			throw violations.isEmpty() ? ex : new InvalidJobSpecException(concat(violations, ex.violations()));
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidJobSpecException(violations);
+		}
+		return spec;
 	}
 
-	/** The submission as the scheduler's draft, nothing checked yet. */
-	public static JobDraft draft(JobSubmission submission) {
+	/**
+	 * The submission as the scheduler's draft, nothing checked yet but what it keeps of {@code stored}:
+	 * a request that names headers ({@code headerNames}) without sending {@code headers}, or says
+	 * {@code hasBody} without sending {@code body}, takes them from the stored request at the same
+	 * position with the same URL. What it cannot take is added to {@code violations}, by its path in the
+	 * submission ({@code requests[0].headerNames[1]}).
+	 */
+	public static JobDraft draft(JobSubmission submission, @Nullable JobSpec stored, List<Violation> violations) {
 		JobSubmission.Retry retry = submission.retry();
 		PolicyOverrides policy = new PolicyOverrides(submission.concurrency(), submission.timeout(),
 				(retry != null) ? new PolicyOverrides.Retry(retry.maxAttempts(), retry.initialBackoff(),
@@ -42,7 +69,21 @@ public class JobSubmissions {
 				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
 				submission.allowRedirectToHttp(), rate(submission.rateLimit()), flow(submission.flowControl()));
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
-				requests(submission.requests()), policy, submission.deadline());
+				requests(submission.requests(), stored, violations), policy, submission.deadline());
+	}
+
+	/**
+	 * The submission that makes {@code spec}, every setting filled in, as a schedule's template is
+	 * returned: its requests name their headers and tell whether they have a body, but carry neither.
+	 */
+	public static JobSubmission of(JobSpec spec) {
+		FetchPolicy policy = spec.policy();
+		RetryPolicy retry = policy.retry();
+		return new JobSubmission(spec.name(), spec.requests().stream().map(StoredValues::withheld).toList(),
+				policy.concurrency(), policy.timeout(), spec.deadline(),
+				new JobSubmission.Retry(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+				policy.failFast(), policy.followRedirects(), policy.allowRedirectToHttp(), rate(policy.rateLimit()),
+				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels());
 	}
 
 	private static PolicyOverrides.@Nullable RateLimit rate(JobSubmission.@Nullable RateLimit rate) {
@@ -53,15 +94,33 @@ public class JobSubmissions {
 		return (flow != null) ? new PolicyOverrides.Flow(flow.key(), rate(flow.rate()), flow.parallelism()) : null;
 	}
 
+	private static JobSubmission.@Nullable RateLimit rate(@Nullable Rate rate) {
+		return (rate != null) ? new JobSubmission.RateLimit(rate.permits(), rate.period()) : null;
+	}
+
+	private static JobSubmission.@Nullable FlowControl flow(io.fanout.fetch.@Nullable FlowControl flow) {
+		return (flow != null) ? new JobSubmission.FlowControl(flow.key(), rate(flow.rate()), flow.parallelism())
+				: null;
+	}
+
 	private static @Nullable List<JobDraft.@Nullable Request> requests(
-			@Nullable List<JobSubmission.@Nullable Request> requests) {
+			@Nullable List<JobSubmission.@Nullable Request> requests, @Nullable JobSpec stored,
+			List<Violation> violations) {
 		if (requests == null) {
 			return null;
 		}
-		return requests.stream()
-			.map((request) -> (request != null) ? new JobDraft.Request(request.url(), request.method(),
-					request.headers(), request.body(), request.extract()) : null)
-			.toList();
+		List<JobDraft.@Nullable Request> drafts = new ArrayList<>(requests.size());
+		for (int index = 0; index < requests.size(); index++) {
+			JobSubmission.Request request = requests.get(index);
+			drafts.add((request != null) ? StoredValues.kept(request, stored, index, violations) : null);
+		}
+		return Collections.unmodifiableList(drafts);
+	}
+
+	private static List<Violation> concat(List<Violation> first, List<Violation> then) {
+		List<Violation> all = new ArrayList<>(first);
+		all.addAll(then);
+		return all;
 	}
 
 }

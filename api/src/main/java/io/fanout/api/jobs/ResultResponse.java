@@ -40,8 +40,11 @@ record ResultResponse(@Schema(example = "0") int index, @Schema(example = "GET")
 		@Schema(example = "2026-11-21T08:00:00.015Z") Instant startedAt,
 		@Schema(description = "From startedAt to the end, retries and backoff included.",
 				example = "2004") long durationMs,
-		@Schema(description = "Values of the extraction rules by name; null where a rule matched nothing.",
-				example = "{\"temperature\": 18}") Map<String, @Nullable Object> extracted,
+		@Schema(description = "Values of the extraction rules by name: each the JSON value its rule selected, "
+				+ "typically a string, number or boolean (a CSS rule always gives a string; a JSONPath rule that "
+				+ "selects an object or an array gives it whole), or null where the rule matched nothing.",
+				example = "{\"temperature\": 18, \"condition\": \"Sunny\", \"warning\": null}",
+				additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, @Nullable Object> extracted,
 		@Schema(description = "The body as text, only with includeBody=true, when textual and within maxBodySize.")
 		@Nullable String body,
 		@Schema(description = "Bytes of body received.", example = "42") long bodySize,

@@ -39,6 +39,12 @@ class OpenApiConfiguration {
 
 	static final String BEARER_SCHEME = "bearerJwt";
 
+	/**
+	 * The first server: generators take it as the clients' default base URL, and treat a relative one
+	 * ({@code /}) as none, so it is absolute.
+	 */
+	static final String EMBEDDED_DEFAULT_URL = "http://127.0.0.1:8080";
+
 	private static final String PROBLEM_JSON = org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
 	private static final String PROBLEM_REF = "#/components/schemas/Problem";
@@ -68,7 +74,12 @@ class OpenApiConfiguration {
 
 					Every error is an RFC 9457 Problem Details document (`application/problem+json`) whose \
 					`type` names the kind of error."""))
-			.servers(List.of(new Server().url("/").description("This Fanout instance")))
+			.servers(List.of(new Server().url(EMBEDDED_DEFAULT_URL)
+				.description("Fanout with its embedded defaults (port 8080, the demo profile's 127.0.0.1): replace it "
+						+ "with your deployment's URL. Clients generated from this document take it as their base URL."),
+					new Server().url("/")
+						.description("The Fanout instance serving this document (what Swagger UI tries requests on, "
+								+ "when it is chosen).")))
 			.components(components)
 			.addSecurityItem(new SecurityRequirement().addList(API_KEY_SCHEME))
 			.addSecurityItem(new SecurityRequirement().addList(BEARER_SCHEME));

@@ -35,7 +35,7 @@ class ScheduleController implements SchedulesApi {
 
 	@Override
 	public Mono<ResponseEntity<ScheduleResponse>> create(ScheduleSubmission submission, Principal principal) {
-		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
+		return Mono.fromSupplier(() -> this.submissions.toSpec(submission, null))
 			.flatMap((spec) -> this.schedules.create(principal.getName(), spec))
 			.map((schedule) -> ResponseEntity.created(URI.create(BASE_PATH + "/" + schedule.id()))
 				.body(ScheduleResponse.of(schedule)));
@@ -56,7 +56,9 @@ class ScheduleController implements SchedulesApi {
 
 	@Override
 	public Mono<ScheduleResponse> replace(UUID id, ScheduleSubmission submission, Principal principal) {
-		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
+		// The template sent back keeps the stored header values and bodies it names (JobSubmission.Request).
+		return this.schedules.get(principal.getName(), id)
+			.map((current) -> this.submissions.toSpec(submission, current.template()))
 			.flatMap((spec) -> this.schedules.update(principal.getName(), id, spec))
 			.map(ScheduleResponse::of);
 	}

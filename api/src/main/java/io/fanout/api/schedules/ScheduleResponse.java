@@ -2,17 +2,12 @@ package io.fanout.api.schedules;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fanout.api.jobs.JobSubmission;
-import io.fanout.fetch.FetchPolicy;
-import io.fanout.fetch.FetchRequest;
-import io.fanout.fetch.FlowControl;
-import io.fanout.fetch.Rate;
-import io.fanout.scheduler.JobSpec;
+import io.fanout.api.jobs.JobSubmissions;
+import io.fanout.api.openapi.OpenApiFormats;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.OverlapPolicy;
 import io.fanout.scheduler.Schedule;
@@ -21,8 +16,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A schedule as the API shows it: its definition (request headers and bodies of its template left
- * out), where it stands, and links to its jobs and actions.
+ * A schedule as the API shows it: its definition (request header values and bodies of its template
+ * left out), where it stands, and links to its jobs and actions.
  *
  * @param id the schedule's id
  * @param name unique per tenant
@@ -48,11 +43,15 @@ record ScheduleResponse(
 				example = "019a7c31-0d42-7e10-8b3a-5f6e7d8c9b0a") UUID id,
 		@Schema(example = "weather", requiredMode = Schema.RequiredMode.REQUIRED) String name,
 		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) ScheduleSubmission.Trigger trigger,
-		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Template template,
+		@Schema(description = "The job it submits, every setting filled in, as `template` of `PUT` takes it back: "
+				+ "request header values and bodies are stored to run the jobs, never returned; each request names "
+				+ "its headers (`headerNames`) and tells whether it has a body (`hasBody`), which a template sent "
+				+ "back keeps.", requiredMode = Schema.RequiredMode.REQUIRED) JobSubmission template,
 		@Schema(example = "SKIP", requiredMode = Schema.RequiredMode.REQUIRED) OverlapPolicy overlap,
 		@Schema(description = "Whether it fires; false while paused.", example = "true",
 				requiredMode = Schema.RequiredMode.REQUIRED) boolean enabled,
-		@Schema(type = "string", format = "duration", example = "PT2S") @Nullable Duration jitter,
+		@Schema(description = "Random delay of each fire, up to this much, ISO-8601.", type = "string",
+				pattern = OpenApiFormats.DURATION, example = "PT2S") @Nullable Duration jitter,
 		@Schema(description = "When it fires next, jitter included; absent while paused.",
 				example = "2026-11-21T08:00:10Z") @Nullable Instant nextFireAt,
 		@Schema(description = "When it last launched a job.", example = "2026-11-21T08:00:00Z") @Nullable Instant lastFiredAt,
@@ -72,7 +71,7 @@ record ScheduleResponse(
 	static ScheduleResponse of(Schedule schedule) {
 		UUID lastJobId = schedule.lastJobId();
 		return new ScheduleResponse(schedule.id(), schedule.name(), trigger(schedule.trigger()),
-				Template.of(schedule.template()), schedule.overlap(), schedule.enabled(), schedule.jitter(),
+				JobSubmissions.of(schedule.template()), schedule.overlap(), schedule.enabled(), schedule.jitter(),
 				schedule.nextFireAt(), schedule.lastFiredAt(),
 				(lastJobId != null) ? new LastJob(lastJobId, schedule.lastJobStatus()) : null, schedule.missedCount(),
 				schedule.skippedCount(), schedule.declared(), schedule.createdAt(), schedule.updatedAt(),
@@ -97,102 +96,6 @@ record ScheduleResponse(
 	record LastJob(@Schema(example = "019a7c32-1a2b-7c3d-8e4f-5a6b7c8d9e0f") UUID id,
 			@Schema(description = "Its status now; absent if it was deleted.", example = "RUNNING")
 			@Nullable JobStatus status) {
-	}
-
-	/**
-	 * A schedule's job template, as submitted but for the request headers' values and bodies.
-	 *
-	 * @param name the jobs' name
-	 * @param requests the requests
-	 * @param concurrency requests in flight at once
-	 * @param timeout per-attempt limit
-	 * @param deadline limit for the whole job
-	 * @param retry when failed requests are tried again
-	 * @param failFast whether the first failure cancels the rest
-	 * @param followRedirects whether redirects are followed
-	 * @param maxBodySize most bytes of a body read
-	 * @param allowRedirectToHttp whether a redirect from https to plain http is followed
-	 * @param rateLimit how fast the jobs' requests may go, if limited
-	 * @param flowControl the budget the jobs share with the owner's others of the same key, if any
-	 * @param priority higher runs first
-	 * @param labels the jobs' labels
-	 */
-	@Schema(name = "ScheduleTemplate", description = "The job a schedule submits, every setting filled in. Request "
-			+ "header values and bodies are stored to run the jobs, never returned.",
-			requiredProperties = { "requests", "concurrency", "timeout", "retry", "failFast", "followRedirects",
-					"maxBodySize", "allowRedirectToHttp", "priority", "labels" })
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Template(@Schema(example = "weather") @Nullable String name, List<Request> requests,
-			@Schema(example = "10") int concurrency,
-			@Schema(type = "string", format = "duration", example = "PT10S") Duration timeout,
-			@Schema(type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline, Retry retry,
-			@Schema(example = "false") boolean failFast, @Schema(example = "false") boolean followRedirects,
-			@Schema(example = "1048576") long maxBodySize, @Schema(example = "false") boolean allowRedirectToHttp,
-			JobSubmission.@Nullable RateLimit rateLimit, JobSubmission.@Nullable FlowControl flowControl,
-			@Schema(example = "0") int priority,
-			@Schema(example = "{\"team\": \"weather\"}") Map<String, String> labels) {
-
-		static Template of(JobSpec spec) {
-			FetchPolicy policy = spec.policy();
-			return new Template(spec.name(), spec.requests().stream().map(Request::of).toList(), policy.concurrency(),
-					policy.timeout(), spec.deadline(),
-					new Retry(policy.retry().maxAttempts(), policy.retry().initialBackoff(),
-							policy.retry().maxBackoff()),
-					policy.failFast(), policy.followRedirects(), policy.maxBodySize(), policy.allowRedirectToHttp(),
-					rate(policy.rateLimit()), flow(policy.flowControl()), spec.priority(), spec.labels());
-		}
-
-		private static JobSubmission.@Nullable RateLimit rate(@Nullable Rate rate) {
-			return (rate != null) ? new JobSubmission.RateLimit(rate.permits(), rate.period()) : null;
-		}
-
-		private static JobSubmission.@Nullable FlowControl flow(@Nullable FlowControl flow) {
-			return (flow != null) ? new JobSubmission.FlowControl(flow.key(), rate(flow.rate()), flow.parallelism())
-					: null;
-		}
-
-	}
-
-	/**
-	 * One request of a template.
-	 *
-	 * @param url its URL
-	 * @param method its method
-	 * @param headerNames the names of its headers; their values are never returned
-	 * @param extract its extraction rules
-	 */
-	@Schema(name = "ScheduleTemplateRequest", description = "One request of the job template.",
-			requiredProperties = { "url", "method", "headerNames", "extract" })
-	record Request(@Schema(example = "http://127.0.0.1:8080/demo/weather/paris") String url,
-			@Schema(example = "GET") String method,
-			@Schema(description = "Names of the request's headers; their values are never returned.",
-					example = "[\"Accept\"]") List<String> headerNames,
-			@Schema(example = "{\"temperature\": \"$.current_condition.tmp\"}") Map<String, String> extract) {
-
-		static Request of(FetchRequest request) {
-			return new Request(request.url().toString(), request.method(), List.copyOf(request.headers().keySet()),
-					request.extract());
-		}
-
-		@Override
-		public String toString() {
-			return "Request[" + this.method + " " + this.url + "]";
-		}
-
-	}
-
-	/**
-	 * Retries of a template's requests.
-	 *
-	 * @param maxAttempts attempts in all
-	 * @param initialBackoff wait before the first retry
-	 * @param maxBackoff longest wait between attempts
-	 */
-	@Schema(name = "ScheduleTemplateRetry", description = "When failed requests are tried again.",
-			requiredProperties = { "maxAttempts", "initialBackoff", "maxBackoff" })
-	record Retry(@Schema(example = "3") int maxAttempts,
-			@Schema(type = "string", format = "duration", example = "PT0.2S") Duration initialBackoff,
-			@Schema(type = "string", format = "duration", example = "PT5S") Duration maxBackoff) {
 	}
 
 	/**

@@ -2,8 +2,10 @@ package io.fanout.api.schedules;
 
 import java.time.Duration;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fanout.api.jobs.JobSubmission;
+import io.fanout.api.openapi.OpenApiFormats;
 import io.fanout.scheduler.OverlapPolicy;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
@@ -11,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The body of {@code POST /api/v1/schedules} and {@code PUT /api/v1/schedules/{id}}: when to fire and
  * the job to submit each time. Validated by {@link ScheduleSubmissions}, which reports every invalid
- * field at once.
+ * field at once. The fields only a {@link ScheduleResponse} has are ignored, so that a schedule read
+ * back can be sent with {@code PUT} as it is; any other unknown field is an error.
  *
  * @param name unique per tenant
  * @param trigger when it fires
@@ -21,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param jitter random delay of each fire, up to this much
  */
 @Schema(name = "ScheduleSubmission", description = "A schedule: when it fires, and the job it submits each time.")
+@JsonIgnoreProperties({ "id", "nextFireAt", "lastFiredAt", "lastJob", "missedCount", "skippedCount", "declared",
+		"createdAt", "updatedAt", "links" })
 record ScheduleSubmission(
 		@Schema(description = "Unique per tenant, up to 200 characters of one-line text.", example = "weather",
 				requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String name,
@@ -34,7 +39,7 @@ record ScheduleSubmission(
 				example = "true") @Nullable Boolean enabled,
 		@Schema(description = "Delays each fire by a random time up to this much, to spread schedules that share a "
 				+ "time; at most PT60M and, for a fixed rate, shorter than the rate. ISO-8601.", type = "string",
-				format = "duration", example = "PT2S") @Nullable Duration jitter) {
+				pattern = OpenApiFormats.DURATION, example = "PT2S") @Nullable Duration jitter) {
 
 	/**
 	 * When a schedule fires: a cron expression in a time zone, or a fixed rate.
@@ -51,11 +56,12 @@ record ScheduleSubmission(
 					+ "day of week (or a macro such as `@daily`). On the night clocks go forward, a time that does "
 					+ "not exist does not fire; on the night they go back, a time that happens twice fires once.",
 					example = "0 0 7 * * MON-FRI") @Nullable String cron,
-			@Schema(description = "The IANA time zone the cron expression is read in.", example = "Europe/Paris",
-					defaultValue = "UTC") @Nullable String timezone,
+			@Schema(description = "Cron only: the IANA time zone the cron expression is read in; UTC when absent. "
+					+ "A fixed-rate trigger has no time zone: leave it out.", example = "Europe/Paris")
+			@Nullable String timezone,
 			@Schema(description = "Time between fires, ISO-8601, at least `fanout.scheduler.min-fixed-rate` (PT1S by "
 					+ "default). The first fire is one period after the schedule is created or resumed.",
-					type = "string", format = "duration", example = "PT10S") @Nullable Duration fixedRate) {
+					type = "string", pattern = OpenApiFormats.DURATION, example = "PT10S") @Nullable Duration fixedRate) {
 	}
 
 }

@@ -1,17 +1,25 @@
 package io.fanout.api.schedules;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.fanout.api.jobs.JobSubmissions;
+import io.fanout.fetch.Violation;
 import io.fanout.scheduler.InvalidScheduleException;
+import io.fanout.scheduler.JobDraft;
+import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.ScheduleDraft;
 import io.fanout.scheduler.ScheduleSpec;
 import io.fanout.scheduler.ScheduleSpecFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Turns a {@link ScheduleSubmission} into the scheduler's {@link ScheduleSpec}. The rules (every
  * invalid field by its path, the template checked as a job would be) are the scheduler's
- * {@link ScheduleSpecFactory}'s; this class only carries the API's fields over.
+ * {@link ScheduleSpecFactory}'s; this class only carries the API's fields over, the template's through
+ * {@link JobSubmissions}, which keeps the stored header values and bodies a template sent back names.
  */
 @Component
 class ScheduleSubmissions {
@@ -24,15 +32,34 @@ class ScheduleSubmissions {
 
 	/**
 	 * The definition to save.
+	 * @param stored the template saved so far ({@code PUT}), or {@code null} for a new schedule
 	 * @throws InvalidScheduleException naming every invalid field
 	 */
-	ScheduleSpec toSpec(ScheduleSubmission submission) {
+	ScheduleSpec toSpec(ScheduleSubmission submission, @Nullable JobSpec stored) {
+		List<Violation> kept = new ArrayList<>();
+		JobDraft template = (submission.template() != null)
+				? JobSubmissions.draft(submission.template(), stored, kept) : null;
 		ScheduleSubmission.Trigger trigger = submission.trigger();
-		return this.specs.create(new ScheduleDraft(submission.name(),
-				(trigger != null) ? new ScheduleDraft.Trigger(trigger.cron(), trigger.timezone(), trigger.fixedRate())
-						: null,
-				(submission.template() != null) ? JobSubmissions.draft(submission.template()) : null,
-				submission.overlap(), submission.enabled(), submission.jitter()));
+		List<Violation> violations = kept.stream().map((violation) -> violation.under("template")).toList();
+		ScheduleSpec spec;
+		try {
+			spec = this.specs.create(new ScheduleDraft(submission.name(),
+					(trigger != null) ? new ScheduleDraft.Trigger(trigger.cron(), trigger.timezone(), trigger.fixedRate())
+							: null,
+					template, submission.overlap(), submission.enabled(), submission.jitter()));
+		}
+		catch (InvalidScheduleException ex) {
+			if (violations.isEmpty()) {
+				throw ex;
+			}
+			List<Violation> all = new ArrayList<>(violations);
+			all.addAll(ex.violations());
+			throw new InvalidScheduleException(all);
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidScheduleException(violations);
+		}
+		return spec;
 	}
 
 }

@@ -92,8 +92,12 @@ interface SchedulesApi {
 			@Parameter(hidden = true) Principal principal);
 
 	@Operation(operationId = "replaceSchedule", summary = "Replace a schedule",
-			description = "Replaces the whole definition (send every field, request headers included). The next fire "
-					+ "time stays unless the trigger, the jitter or `enabled` changed; counts and the last job stay.",
+			description = "Replaces the whole definition. The schedule as `GET` returns it can be sent back as it is, "
+					+ "changed or not: the fields the server sets (`id`, `nextFireAt`, `links`, …) are ignored, and a "
+					+ "template request that names its headers (`headerNames`) or says `hasBody` without sending "
+					+ "`headers` or `body` keeps the stored ones of the request at the same position with the same "
+					+ "URL (a name or body it does not have is a 400). The next fire time stays unless the trigger, "
+					+ "the jitter or `enabled` changed; counts and the last job stay.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = JSON, schema = @Schema(implementation = ScheduleSubmission.class))))
 	@ApiResponse(responseCode = "200", description = "The schedule after the change.")

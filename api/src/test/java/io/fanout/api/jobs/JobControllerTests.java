@@ -167,7 +167,7 @@ class JobControllerTests {
 		assertThat(body).doesNotContain("s3cret");
 		assertThat(submittedSpec().requests().get(0).headers()).containsEntry("Authorization", "Bearer s3cret-token");
 		assertThat(new JobSubmission.Request("http://upstream.test/", null, Map.of("Authorization", "s3cret"), "s3cret",
-				null)
+				null, null, null)
 			.toString()).doesNotContain("s3cret");
 	}
 

@@ -248,6 +248,7 @@ class ScheduleControllerTests {
 
 	@Test
 	void putReplacesTheDefinition() {
+		given(this.schedules.get("tenant-a", ID)).willReturn(Mono.just(schedule(spec())));
 		given(this.schedules.update(eq("tenant-a"), eq(ID), any()))
 			.willAnswer((invocation) -> Mono.just(schedule(invocation.getArgument(2))));
 

@@ -1,6 +1,7 @@
 package io.fanout.api.schedules;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -183,6 +184,89 @@ class SchedulesIntegrationTests extends FanoutIntegrationTest {
 		awaitStatus(KEY_A, job.get("id"), "CANCELLED");
 	}
 
+	@Test
+	void aScheduleReadBackIsSentBackWithPutAsItIsKeepingItsStoredHeadersAndBody() {
+		String echo = upstream.url("/echo");
+		Map<String, Object> created = send(this.client.post().uri("/api/v1/schedules"), KEY_A, """
+				{"name": "round-trip", "enabled": false, "trigger": {"fixedRate": "PT1M"},
+				 "template": {"requests": [
+				   {"url": %s, "method": "POST", "headers": {"Authorization": "Bearer kept-s3cret"}, "body": "kept body"},
+				   {"url": %s}]}}""".formatted(quoted(echo), quoted(upstream.url("/ok/round-trip"))))
+			.expectStatus()
+			.isCreated()
+			.expectBody(JSON_OBJECT)
+			.returnResult()
+			.getResponseBody();
+		String path = "/api/v1/schedules/" + created.get("id");
+
+		// Fixed rate: read back, the trigger has no time zone and the template hides the header values and body.
+		Map<String, Object> fixedRate = get(KEY_A, path);
+		assertThat((Map<String, Object>) fixedRate.get("trigger")).containsOnlyKeys("fixedRate");
+		List<Map<String, Object>> requests = (List<Map<String, Object>>) ((Map<String, Object>) fixedRate
+			.get("template")).get("requests");
+		assertThat(requests.get(0)).containsEntry("headerNames", List.of("Authorization"))
+			.containsEntry("hasBody", true)
+			.doesNotContainKeys("headers", "body");
+		assertThat(requests.get(1)).containsEntry("headerNames", List.of()).containsEntry("hasBody", false);
+		assertThat(fixedRate.toString()).doesNotContain("kept-s3cret").doesNotContain("kept body");
+		assertThat(put(KEY_A, path, fixedRate)).containsEntry("template", fixedRate.get("template"))
+			.containsEntry("trigger", fixedRate.get("trigger"));
+
+		// Cron: the same, its time zone included.
+		Map<String, Object> toCron = new LinkedHashMap<>(fixedRate);
+		toCron.put("trigger", Map.of("cron", "0 0 7 * * MON-FRI", "timezone", "Europe/Paris"));
+		put(KEY_A, path, toCron);
+		Map<String, Object> cron = get(KEY_A, path);
+		assertThat((Map<String, Object>) cron.get("trigger")).containsEntry("timezone", "Europe/Paris");
+		assertThat(put(KEY_A, path, cron)).containsEntry("trigger", cron.get("trigger"))
+			.containsEntry("template", fixedRate.get("template"));
+
+		// The job it launches still sends the stored header and body.
+		Map<String, Object> job = post(KEY_A, path + "/trigger", HttpStatus.ACCEPTED);
+		awaitStatus(KEY_A, job.get("id"), "COMPLETED");
+		Map<String, Object> first = items(get(KEY_A, "/api/v1/jobs/" + job.get("id") + "/results?includeBody=true"))
+			.get(0);
+		assertThat((String) first.get("body")).startsWith("POST kept body").endsWith("auth=Bearer kept-s3cret");
+	}
+
+	@Test
+	void aTemplateThatNamesWhatIsNotStoredIsABadRequest() {
+		String echo = upstream.url("/echo");
+		String path = "/api/v1/schedules/" + send(this.client.post().uri("/api/v1/schedules"), KEY_A, """
+				{"name": "named", "enabled": false, "trigger": {"fixedRate": "PT1M"},
+				 "template": {"requests": [{"url": %s, "headers": {"Authorization": "Bearer s3cret"}}]}}"""
+			.formatted(quoted(echo)))
+			.expectStatus()
+			.isCreated()
+			.expectBody(JSON_OBJECT)
+			.returnResult()
+			.getResponseBody()
+			.get("id");
+
+		// Another URL at the same position: nothing to keep from.
+		problem(send(this.client.put().uri(path), KEY_A, """
+				{"name": "named", "trigger": {"fixedRate": "PT1M"},
+				 "template": {"requests": [{"url": %s, "headerNames": ["Authorization"], "hasBody": true}]}}"""
+			.formatted(quoted(upstream.url("/ok/elsewhere")))), HttpStatus.BAD_REQUEST, "validation")
+			.jsonPath("$.errors[*].field")
+			.isEqualTo(List.of("template.requests[0].headerNames", "template.requests[0].hasBody"));
+		// A header it does not have, a body it does not have.
+		problem(send(this.client.put().uri(path), KEY_A, """
+				{"name": "named", "trigger": {"fixedRate": "PT1M"},
+				 "template": {"requests": [{"url": %s, "headerNames": ["Authorization", "X-Other"], "hasBody": true}]}}"""
+			.formatted(quoted(echo))), HttpStatus.BAD_REQUEST, "validation")
+			.jsonPath("$.errors[*].field")
+			.isEqualTo(List.of("template.requests[0].headerNames[1]", "template.requests[0].hasBody"));
+		// A job has nothing stored.
+		problem(send(this.client.post().uri("/api/v1/jobs"), KEY_A, """
+				{"requests": [{"url": %s, "headerNames": ["Authorization"]}]}""".formatted(quoted(echo))),
+				HttpStatus.BAD_REQUEST, "validation")
+			.jsonPath("$.errors[*].field")
+			.isEqualTo(List.of("requests[0].headerNames"));
+		assertThat(((List<Map<String, Object>>) ((Map<String, Object>) get(KEY_A, path).get("template"))
+			.get("requests")).get(0)).containsEntry("headerNames", List.of("Authorization"));
+	}
+
 	/** Creates a paused schedule named {@code name}; answers its id. */
 	private String create(String key, String name) {
 		return create(key, name, upstream.url("/ok/" + UUID.randomUUID()));
@@ -212,6 +296,20 @@ class SchedulesIntegrationTests extends FanoutIntegrationTest {
 		return this.client.get()
 			.uri(uri)
 			.header("X-API-Key", key)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JSON_OBJECT)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private Map<String, Object> put(String key, String uri, Map<String, Object> body) {
+		return this.client.put()
+			.uri(uri)
+			.header("X-API-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
 			.exchange()
 			.expectStatus()
 			.isOk()

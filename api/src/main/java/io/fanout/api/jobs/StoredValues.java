@@ -1,0 +1,104 @@
+package io.fanout.api.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fanout.fetch.FetchRequest;
+import io.fanout.fetch.Violation;
+import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.JobDraft;
+import io.fanout.scheduler.JobSpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one rule for request header values and bodies, which the API stores but never returns: a
+ * schedule's template is returned with each request's header names and whether it has a body
+ * ({@link #withheld}); a request sent back without {@code headers} but with {@code headerNames}, or
+ * without {@code body} but with {@code hasBody: true}, keeps the stored values of the request at the
+ * same position if it has the same URL ({@link #kept}). Anything else it names is a violation, never
+ * a silently dropped header.
+ */
+final class StoredValues {
+
+	private StoredValues() {
+	}
+
+	/** {@code request} as returned: header names instead of headers, whether it has a body instead of it. */
+	static JobSubmission.Request withheld(FetchRequest request) {
+		return new JobSubmission.Request(request.url().toString(), request.method(), null, null, request.extract(),
+				List.copyOf(request.headers().keySet()), request.body() != null);
+	}
+
+	/**
+	 * {@code request}, at {@code index} of its job, as the scheduler's draft, with the header values and
+	 * body it names taken from {@code stored}'s request at the same position, if that has the same URL.
+	 */
+	static JobDraft.Request kept(JobSubmission.Request request, @Nullable JobSpec stored, int index,
+			List<Violation> violations) {
+		String path = InvalidJobSpecException.requestPath(index);
+		FetchRequest previous = previous(stored, index, request.url());
+		Map<String, String> headers = request.headers();
+		List<String> names = request.headerNames();
+		if (headers == null && names != null && !names.isEmpty()) {
+			headers = keptHeaders(names, previous, path, violations);
+		}
+		String body = request.body();
+		if (body == null && Boolean.TRUE.equals(request.hasBody())) {
+			if (previous == null) {
+				violations.add(new Violation(path + ".hasBody", nothingStored("`body`")));
+			}
+			else if (previous.body() == null) {
+				violations.add(new Violation(path + ".hasBody",
+						"the stored request at this position has no body to keep: send `body`, or leave `hasBody` out"));
+			}
+			else {
+				body = previous.body();
+			}
+		}
+		return new JobDraft.Request(request.url(), request.method(), headers, body, request.extract());
+	}
+
+	private static @Nullable Map<String, String> keptHeaders(List<String> names, @Nullable FetchRequest previous,
+			String path, List<Violation> violations) {
+		if (previous == null) {
+			violations.add(new Violation(path + ".headerNames", nothingStored("`headers` with their values")));
+			return null;
+		}
+		Map<String, String> kept = new LinkedHashMap<>();
+		for (int i = 0; i < names.size(); i++) {
+			Map.Entry<String, String> header = header(previous, names.get(i));
+			if (header == null) {
+				violations.add(new Violation(path + ".headerNames[" + i + "]", "the stored request at this position "
+						+ "has no such header to keep: send `headers` with their values"));
+			}
+			else {
+				kept.put(header.getKey(), header.getValue());
+			}
+		}
+		return kept;
+	}
+
+	private static String nothingStored(String what) {
+		return "no stored request at this position with this URL to keep it from (only a schedule's PUT keeps "
+				+ "stored values): send " + what;
+	}
+
+	private static @Nullable FetchRequest previous(@Nullable JobSpec stored, int index, @Nullable String url) {
+		if (stored == null || index >= stored.requests().size()) {
+			return null;
+		}
+		FetchRequest previous = stored.requests().get(index);
+		return previous.url().toString().equals(url) ? previous : null;
+	}
+
+	private static Map.@Nullable Entry<String, String> header(FetchRequest request, @Nullable String name) {
+		for (Map.Entry<String, String> header : request.headers().entrySet()) {
+			if (header.getKey().equalsIgnoreCase(name)) {
+				return header;
+			}
+		}
+		return null;
+	}
+
+}
