@@ -180,11 +180,16 @@ interface JobsApi {
 			set to the last position received resumes with the next result, none lost or repeated. A tenant \
 			may hold a limited number of streams open at once (20 by default, per instance): one more is \
 			refused with a 429 `too-many-streams` and `Retry-After`.""")
-	@ApiResponse(responseCode = "200",
-			description = "A page of results (JSON), or results as they complete (NDJSON, SSE).", content = {
+	@ApiResponse(responseCode = "200", description = "By `Accept`: a page of results (`application/json`, the "
+			+ "default, a `ResultPage`); or results as they complete, each a `Result`: one per line "
+			+ "(`application/x-ndjson`) or one per `result` event (`text/event-stream`).", content = {
 					@Content(mediaType = JSON, schema = @Schema(implementation = PageResponses.ResultPage.class)),
-					@Content(mediaType = NDJSON, schema = @Schema(implementation = ResultResponse.class)),
-					@Content(mediaType = EVENT_STREAM, schema = @Schema(implementation = ResultResponse.class)) })
+					@Content(mediaType = NDJSON, schema = @Schema(implementation = ResultResponse.class),
+							examples = @ExampleObject(name = "result-line", summary = "One line: one result",
+									description = Examples.NDJSON_USE, value = Examples.STREAMED_RESULT)),
+					@Content(mediaType = EVENT_STREAM, schema = @Schema(implementation = ResultResponse.class),
+							examples = @ExampleObject(name = "result-event", summary = "The data of one `result` event",
+									description = Examples.EVENT_STREAM_USE, value = Examples.STREAMED_RESULT)) })
 	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
 	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
 	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
