@@ -76,8 +76,8 @@ public record JobSubmission(
 	 * @param headers request headers; stored only to run the job, never returned or logged
 	 * @param body request body, sent as UTF-8
 	 * @param extract named extraction rules: JSONPath ({@code $.a.b}) or a CSS selector
-	 * @param headerNames in a schedule's template: the names of its headers; sent without
-	 * {@code headers}, the stored values of the headers named
+	 * @param headerNames in a schedule's template: the names of its headers; sent, those not in
+	 * {@code headers} keep their stored values
 	 * @param hasBody in a schedule's template: whether it has a body; {@code true} sent without
 	 * {@code body}, the stored body
 	 */
@@ -95,10 +95,11 @@ public record JobSubmission(
 					+ "selector giving the first match's text, or with `@attr` its attribute.",
 					example = "{\"temperature\": \"$.current_condition.tmp\"}") @Nullable Map<String, String> extract,
 			@Schema(description = "Set in a schedule's template as returned: the names of the request's headers, "
-					+ "whose values are never returned. Sent without `headers` (as when a template read back is sent "
-					+ "with `PUT`), the request keeps the stored values of the headers it names, from the stored "
-					+ "request at the same position with the same URL; a name it does not have is a 400. Ignored "
-					+ "when `headers` is sent.", example = "[\"Authorization\"]") @Nullable List<String> headerNames,
+					+ "whose values are never returned. Sent back (as when a template read back is sent with `PUT`), "
+					+ "each named header that `headers` does not carry keeps its stored value, from the stored "
+					+ "request at the same position with the same URL; a name it does not have is a 400. A header "
+					+ "in `headers` wins; to drop one, leave its name out.", example = "[\"Authorization\"]")
+			@Nullable List<String> headerNames,
 			@Schema(description = "Set in a schedule's template as returned: whether the request has a body, which is "
 					+ "never returned. `true` sent without `body` keeps the stored body of the request at the same "
 					+ "position with the same URL; a stored request without one is a 400. Ignored when `body` is "

@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one rule for request header values and bodies, which the API stores but never returns: a
  * schedule's template is returned with each request's header names and whether it has a body
- * ({@link #withheld}); a request sent back without {@code headers} but with {@code headerNames}, or
- * without {@code body} but with {@code hasBody: true}, keeps the stored values of the request at the
- * same position if it has the same URL ({@link #kept}). Anything else it names is a violation, never
+ * ({@link #withheld}); a request sent back keeps the stored values of the headers it names in
+ * {@code headerNames} but does not send in {@code headers} (generated clients send an empty map), and
+ * without {@code body} but with {@code hasBody: true} the stored body, from the request at the same
+ * position if it has the same URL ({@link #kept}). Anything else it names is a violation, never
  * a silently dropped header.
  */
 final class StoredValues {
@@ -40,8 +41,8 @@ final class StoredValues {
 		FetchRequest previous = previous(stored, index, request.url());
 		Map<String, String> headers = request.headers();
 		List<String> names = request.headerNames();
-		if (headers == null && names != null && !names.isEmpty()) {
-			headers = keptHeaders(names, previous, path, violations);
+		if (names != null && !names.isEmpty()) {
+			headers = keptHeaders(headers, names, previous, path, violations);
 		}
 		String body = request.body();
 		if (body == null && Boolean.TRUE.equals(request.hasBody())) {
@@ -59,24 +60,28 @@ final class StoredValues {
 		return new JobDraft.Request(request.url(), request.method(), headers, body, request.extract());
 	}
 
-	private static @Nullable Map<String, String> keptHeaders(List<String> names, @Nullable FetchRequest previous,
-			String path, List<Violation> violations) {
-		if (previous == null) {
-			violations.add(new Violation(path + ".headerNames", nothingStored("`headers` with their values")));
-			return null;
-		}
-		Map<String, String> kept = new LinkedHashMap<>();
+	private static @Nullable Map<String, String> keptHeaders(@Nullable Map<String, String> sent, List<String> names,
+			@Nullable FetchRequest previous, String path, List<Violation> violations) {
+		Map<String, String> headers = (sent != null) ? new LinkedHashMap<>(sent) : new LinkedHashMap<>();
 		for (int i = 0; i < names.size(); i++) {
-			Map.Entry<String, String> header = header(previous, names.get(i));
-			if (header == null) {
+			String name = names.get(i);
+			if (name == null || header(headers, name) != null) {
+				continue;
+			}
+			if (previous == null) {
+				violations.add(new Violation(path + ".headerNames", nothingStored("`headers` with their values")));
+				return sent;
+			}
+			Map.Entry<String, String> stored = header(previous.headers(), name);
+			if (stored == null) {
 				violations.add(new Violation(path + ".headerNames[" + i + "]", "the stored request at this position "
-						+ "has no such header to keep: send `headers` with their values"));
+						+ "has no such header to keep: send it in `headers`, or leave its name out"));
 			}
 			else {
-				kept.put(header.getKey(), header.getValue());
+				headers.put(stored.getKey(), stored.getValue());
 			}
 		}
-		return kept;
+		return headers;
 	}
 
 	private static String nothingStored(String what) {
@@ -92,8 +97,8 @@ final class StoredValues {
 		return previous.url().toString().equals(url) ? previous : null;
 	}
 
-	private static Map.@Nullable Entry<String, String> header(FetchRequest request, @Nullable String name) {
-		for (Map.Entry<String, String> header : request.headers().entrySet()) {
+	private static Map.@Nullable Entry<String, String> header(Map<String, String> headers, String name) {
+		for (Map.Entry<String, String> header : headers.entrySet()) {
 			if (header.getKey().equalsIgnoreCase(name)) {
 				return header;
 			}
