@@ -94,9 +94,9 @@ interface SchedulesApi {
 	@Operation(operationId = "replaceSchedule", summary = "Replace a schedule",
 			description = "Replaces the whole definition. The schedule as `GET` returns it can be sent back as it is, "
 					+ "changed or not: the fields the server sets (`id`, `nextFireAt`, `links`, …) are ignored, and a "
-					+ "template request that names its headers (`headerNames`) or says `hasBody` without sending "
-					+ "`headers` or `body` keeps the stored ones of the request at the same position with the same "
-					+ "URL (a name or body it does not have is a 400). The next fire time stays unless the trigger, "
+					+ "template request keeps the stored values of the headers it names in `headerNames` but does not "
+					+ "carry in `headers`, and with `hasBody` and no `body` its stored body, from the request at the "
+					+ "same position with the same URL (a name or body it does not have is a 400). The next fire time stays unless the trigger, "
 					+ "the jitter or `enabled` changed; counts and the last job stay.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(mediaType = JSON, schema = @Schema(implementation = ScheduleSubmission.class))))

@@ -99,7 +99,7 @@ class ProblemsAdviceTests {
 		validation(submit("{\"requests\": [{\"url\": \"http://upstream.test/\", \"headerz\": {}}]}"))
 			.jsonPath("$.errors[0].field").isEqualTo("requests[0].headerz")
 			.jsonPath("$.errors[0].message").value((String message) -> assertThat(message)
-				.startsWith("is not a known property; expected one of [body, extract, headers, method, url]"));
+				.startsWith("is not a known property; expected one of [body, extract, hasBody, headerNames, headers, method, url]"));
 	}
 
 	@Test
