@@ -20,6 +20,14 @@ final class Examples {
 			  "labels": {"team": "weather"}
 			}""";
 
+	/** A rerun of the requests that timed out, with more time each. */
+	static final String RERUN_TIMEOUTS = """
+			{
+			  "outcomes": ["TIMED_OUT"],
+			  "timeout": "PT30S",
+			  "name": "weather, timeouts again"
+			}""";
+
 	private Examples() {
 	}
 

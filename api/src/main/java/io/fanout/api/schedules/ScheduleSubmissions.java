@@ -27,6 +27,11 @@ class ScheduleSubmissions {
 	 * @throws InvalidScheduleException naming every invalid field
 	 */
 	ScheduleSpec toSpec(ScheduleSubmission submission) {
+		if (submission.template() != null && submission.template().notBefore() != null) {
+			// Each fire's job starts when it fires: the trigger and the jitter say when.
+			throw new InvalidScheduleException("template.notBefore",
+					"a schedule's template cannot have notBefore: its jobs start when it fires (see trigger and jitter)");
+		}
 		ScheduleSubmission.Trigger trigger = submission.trigger();
 		return this.specs.create(new ScheduleDraft(submission.name(),
 				(trigger != null) ? new ScheduleDraft.Trigger(trigger.cron(), trigger.timezone(), trigger.fixedRate())
