@@ -214,6 +214,8 @@ abstract class DelayedAndRerunJobsContractTests {
 	@Test
 	void rerunIsRefusedForAJobNotFinishedAnotherTenantsOrOneWithNothingToRerun() {
 		Job succeeded = finished(JobStatus.COMPLETED, OutcomeKind.SUCCEEDED, OutcomeKind.SUCCEEDED);
+		// Finished before anything else waits: finished() claims the one queued job.
+		Job blocked = finished(JobStatus.COMPLETED, OutcomeKind.BLOCKED);
 		Job queued = this.service.submit("alice", spec(1)).block(TIMEOUT);
 		StepVerifier.create(this.service.rerun("alice", queued.id(), RerunDraft.FAILED, null))
 			.expectErrorSatisfies((ex) -> {
@@ -227,7 +229,6 @@ abstract class DelayedAndRerunJobsContractTests {
 		StepVerifier.create(this.service.rerun("mallory", succeeded.id(), RerunDraft.FAILED, null))
 			.expectError(JobNotFoundException.class)
 			.verify(TIMEOUT);
-		Job blocked = finished(JobStatus.COMPLETED, OutcomeKind.BLOCKED);
 		this.service.rerun("alice", blocked.id(), RerunDraft.FAILED, null).block(TIMEOUT);
 		assertThat(this.service.reruns("alice", blocked.id()).block(TIMEOUT)).hasSize(1);
 		assertThat(this.service.reruns("mallory", blocked.id()).block(TIMEOUT)).isEmpty();
