@@ -27,11 +27,15 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, for {@link JobStatus#FAILED}
  * @param idempotencyKey the key it was submitted with, if any
  * @param scheduleId the schedule that submitted it, if any
+ * @param notBefore when it may start at the earliest, if it was submitted for later; an instant past at
+ * submission means at once
+ * @param rerunOf the finished job whose requests it runs again, if it is a rerun
  */
 public record Job(UUID id, String owner, @Nullable String name, Map<String, String> labels, int priority,
 		JobStatus status, JobProgress progress, int attempt, boolean cancelRequested, Instant createdAt,
 		@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Duration deadline,
-		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable UUID scheduleId) {
+		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable UUID scheduleId,
+		@Nullable Instant notBefore, @Nullable UUID rerunOf) {
 
 	public Job {
 		labels = (labels != null) ? Map.copyOf(labels) : Map.of();

@@ -30,14 +30,31 @@ import org.jspecify.annotations.Nullable;
  * @param bodySize bytes of body received
  * @param extracted values of the extraction rules; a rule that matched nothing maps to null
  * @param error why it failed; null on success
+ * @param sourceIndex for a rerun's result: the request's index in the job it reruns; else null
  */
 public record JobResult(UUID jobId, int index, String method, URI url, OutcomeKind outcome,
 		@Nullable Integer httpStatus, int attempts, Instant startedAt, Duration duration, @Nullable String body,
-		long bodySize, Map<String, @Nullable Object> extracted, @Nullable FetchError error) {
+		long bodySize, Map<String, @Nullable Object> extracted, @Nullable FetchError error,
+		@Nullable Integer sourceIndex) {
 
 	public JobResult {
 		extracted = (extracted == null || extracted.isEmpty()) ? Map.of()
 				: Collections.unmodifiableMap(new LinkedHashMap<>(extracted));
+	}
+
+	/** A result as stored: its source index, for a rerun, is the job's and added when it is read. */
+	public JobResult(UUID jobId, int index, String method, URI url, OutcomeKind outcome, @Nullable Integer httpStatus,
+			int attempts, Instant startedAt, Duration duration, @Nullable String body, long bodySize,
+			Map<String, @Nullable Object> extracted, @Nullable FetchError error) {
+		this(jobId, index, method, url, outcome, httpStatus, attempts, startedAt, duration, body, bodySize, extracted,
+				error, null);
+	}
+
+	/** This result of a rerun, whose request was at {@code sourceIndex} in the job it reruns. */
+	public JobResult withSourceIndex(@Nullable Integer sourceIndex) {
+		return new JobResult(this.jobId, this.index, this.method, this.url, this.outcome, this.httpStatus,
+				this.attempts, this.startedAt, this.duration, this.body, this.bodySize, this.extracted, this.error,
+				sourceIndex);
 	}
 
 	/** The result of {@code request}, the job's request at {@code outcome.index()}. */

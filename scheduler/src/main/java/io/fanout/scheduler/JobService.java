@@ -1,5 +1,7 @@
 package io.fanout.scheduler;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -25,20 +27,54 @@ public interface JobService {
 		return submit(owner, spec, idempotencyKey, null);
 	}
 
+	/** Submits a job to start as soon as a worker is free; see {@link #submit(String, JobSpec, String, UUID, Instant)}. */
+	default Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId) {
+		return submit(owner, spec, idempotencyKey, scheduleId, null);
+	}
+
 	/**
 	 * Queues a job. With an idempotency key already used by this owner, returns the job created then
 	 * if the submission is the same, or fails with {@link IdempotencyConflictException} if it differs.
+	 * A delayed job ({@code notBefore}) waits in the queue like any other, and counts as queued for
+	 * the queue's bound and the owner's quota, but no worker claims it before {@code notBefore}.
 	 * @param owner the tenant submitting it
 	 * @param spec what to run
 	 * @param idempotencyKey optional key, unique per owner, that makes retried submissions safe
 	 * @param scheduleId the schedule submitting it, if any
+	 * @param notBefore when it may start at the earliest; null or past: at once; at most
+	 * {@code fanout.scheduler.max-delay} ahead
 	 * @return the queued job
-	 * @throws InvalidJobSpecException (as the error signal) for a spec over the configured limits
+	 * @throws InvalidJobSpecException (as the error signal) for a spec over the configured limits, or a
+	 * {@code notBefore} too far ahead
 	 * @throws QueueFullException (as the error signal) when {@code max-queued-jobs} are waiting
 	 * @throws QuotaExceededException (as the error signal) when the owner is at its queued-jobs or
 	 * stored-bytes quota
 	 */
-	Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId);
+	Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId,
+			@Nullable Instant notBefore);
+
+	/**
+	 * Queues a new job of the requests of a finished job whose results have one of the draft's
+	 * outcomes, in their order, under the original's policy with the draft's changes. The new job
+	 * names the original ({@link Job#rerunOf()}), each of its results the index of its request in the
+	 * original ({@link JobResult#sourceIndex()}), and the original lists it ({@link #reruns}). Limits,
+	 * quotas and idempotency keys apply as to a submission.
+	 * @throws JobNotFoundException (as the error signal) for no such job of this owner
+	 * @throws IllegalJobStateException (as the error signal) if the job has not finished
+	 * @throws NothingToRerunException (as the error signal) if no result has one of the outcomes
+	 * @throws InvalidJobSpecException (as the error signal) for invalid changes
+	 */
+	Mono<Job> rerun(String owner, UUID jobId, RerunDraft draft, @Nullable String idempotencyKey);
+
+	/**
+	 * The ids of the job's reruns, newest first, at most {@value #MAX_LISTED_RERUNS}. Empty for a job
+	 * without any, and for no such job of this owner: it reads only the owner's reruns, so that it can
+	 * go alongside {@link #get} without checking the job again.
+	 */
+	Mono<List<UUID>> reruns(String owner, UUID jobId);
+
+	/** Most reruns {@link #reruns} lists. */
+	int MAX_LISTED_RERUNS = 20;
 
 	/** The job, or {@link JobNotFoundException}. */
 	Mono<Job> get(String owner, UUID jobId);

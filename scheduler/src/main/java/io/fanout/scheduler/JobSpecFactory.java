@@ -77,6 +77,37 @@ public final class JobSpecFactory {
 	}
 
 	/**
+	 * The spec of a rerun: the original's requests at {@code indexes}, in that order, headers and
+	 * bodies as stored, under the original's policy with the draft's settings in place of those it
+	 * names ({@link FetchPolicy#apply}, against this server's limits, as for a submission), and the
+	 * original's name, labels, priority and deadline unless the draft gives others.
+	 * @throws InvalidJobSpecException naming every invalid setting of the draft
+	 */
+	public JobSpec rerun(JobSpec original, List<Integer> indexes, RerunDraft draft) {
+		List<Violation> violations = new ArrayList<>();
+		FetchPolicy policy = original.policy();
+		try {
+			policy = original.policy().apply(draft.policy(), this.limits);
+		}
+		catch (InvalidFetchRequestException ex) {
+			violations.addAll(ex.violations());
+		}
+		String name = (draft.name() != null) ? draft.name() : original.name();
+		Map<String, String> labels = (draft.labels() != null) ? draft.labels() : original.labels();
+		int priority = (draft.priority() != null) ? draft.priority() : original.priority();
+		Duration deadline = (draft.deadline() != null) ? draft.deadline() : original.deadline();
+		violations.addAll(JobSpec.violations(name, labels, priority, indexes.size(), deadline));
+		if (draft.deadline() != null && draft.deadline().compareTo(this.maxDeadline) > 0) {
+			violations.add(new Violation("deadline", "deadline must be at most " + this.maxDeadline));
+		}
+		if (!violations.isEmpty()) {
+			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
+		}
+		List<FetchRequest> requests = indexes.stream().map(original.requests()::get).toList();
+		return new JobSpec(name, labels, priority, requests, policy, deadline);
+	}
+
+	/**
 	 * Checks what a spec built anywhere must respect on this server: the number of its requests, the
 	 * body size it may read, and its extraction rules.
 	 * @throws InvalidJobSpecException naming what is over a limit

@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxQueuedJobs most jobs waiting in the queue, all owners together; submissions beyond are refused
  * @param maxRequestsPerJob most requests in one job
  * @param maxDeadline longest deadline a job may ask for
+ * @param maxDelay furthest in the future a job's {@code notBefore} may be, counted from its submission
  * @param leaseDuration how long a claimed job stays with its worker without a renewal; after that,
  * another instance may take it over
  * @param leaseRenewInterval how often a worker renews the leases of its jobs; well below the lease duration
@@ -57,6 +58,7 @@ import org.springframework.util.unit.DataSize;
 public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
 		@DefaultValue("4") int maxConcurrentJobs, @DefaultValue("1000") int maxQueuedJobs,
 		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("1d") Duration maxDeadline,
+		@DefaultValue("30d") Duration maxDelay,
 		@DefaultValue("30s") Duration leaseDuration,
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
 		@DefaultValue("500ms") Duration cancelCheckInterval, @DefaultValue("500") int resultBatchSize,
@@ -79,6 +81,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("purge-batch-size", purgeBatchSize);
 		positive("lease-duration", leaseDuration);
 		positive("max-deadline", maxDeadline);
+		positive("max-delay", maxDelay);
 		positive("lease-renew-interval", leaseRenewInterval);
 		positive("poll-interval", pollInterval);
 		positive("cancel-check-interval", cancelCheckInterval);
@@ -112,7 +115,7 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 
 	/** The defaults, as documented on each property. */
 	public static SchedulerProperties defaults() {
-		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofDays(1), Duration.ofSeconds(30),
+		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofDays(1), Duration.ofDays(30), Duration.ofSeconds(30),
 				Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), DataSize.ofMegabytes(1),
 				Duration.ofMillis(250), Duration.ofSeconds(4), DataSize.ofMegabytes(4),

@@ -44,6 +44,14 @@ final class Examples {
 			(which `EventSource` does by itself) or `after` goes on with the next result. Comments \
 			(`:heartbeat`) keep an idle stream alive.""";
 
+	/** A rerun of the requests that timed out, with more time each. */
+	static final String RERUN_TIMEOUTS = """
+			{
+			  "outcomes": ["TIMED_OUT"],
+			  "timeout": "PT30S",
+			  "name": "weather, timeouts again"
+			}""";
+
 	private Examples() {
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.api.problems.InvalidRequestException;
 import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.ResultPage;
@@ -56,18 +57,34 @@ class JobController implements JobsApi {
 	public Mono<ResponseEntity<JobResponse>> submit(JobSubmission submission, @Nullable String idempotencyKey,
 			Principal principal) {
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
-			.flatMap((spec) -> this.jobs.submit(principal.getName(), spec, idempotencyKey, null))
-			// The scheduler checks the key; the client knows it as a header.
-			.onErrorMap(InvalidJobSpecException.class, (ex) -> "idempotencyKey".equals(ex.field())
-					? new InvalidRequestException(IDEMPOTENCY_KEY, ex.getMessage()) : ex)
-			.map((job) -> ResponseEntity.accepted()
-				.location(URI.create(BASE_PATH + "/" + job.id()))
-				.body(JobResponse.of(job)));
+			.flatMap((spec) -> this.jobs.submit(principal.getName(), spec, idempotencyKey, null,
+					submission.notBefore()))
+			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
+			.map(JobController::accepted);
+	}
+
+	@Override
+	public Mono<ResponseEntity<JobResponse>> rerun(UUID id, @Nullable RerunSubmission rerun,
+			@Nullable String idempotencyKey, Principal principal) {
+		return Mono.fromSupplier(() -> JobSubmissions.rerunDraft((rerun != null) ? rerun : RerunSubmission.NONE))
+			.flatMap((draft) -> this.jobs.rerun(principal.getName(), id, draft, idempotencyKey))
+			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
+			.map(JobController::accepted);
+	}
+
+	/** The scheduler checks the idempotency key; the client knows it as a header. */
+	private static Throwable keyAsHeader(InvalidJobSpecException ex) {
+		return "idempotencyKey".equals(ex.field()) ? new InvalidRequestException(IDEMPOTENCY_KEY, ex.getMessage()) : ex;
+	}
+
+	private static ResponseEntity<JobResponse> accepted(Job job) {
+		return ResponseEntity.accepted().location(URI.create(BASE_PATH + "/" + job.id())).body(JobResponse.of(job));
 	}
 
 	@Override
 	public Mono<JobResponse> get(UUID id, Principal principal) {
-		return this.jobs.get(principal.getName(), id).map(JobResponse::of);
+		return this.jobs.get(principal.getName(), id)
+			.zipWith(this.jobs.reruns(principal.getName(), id), JobResponse::of);
 	}
 
 	@Override

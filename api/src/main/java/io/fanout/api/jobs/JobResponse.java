@@ -2,6 +2,7 @@ package io.fanout.api.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, for {@code FAILED}
  * @param scheduleId the schedule that submitted it
  * @param links related resources
+ * @param notBefore when it may start at the earliest, if it was submitted for later
+ * @param rerunOf the job it reruns, if it is a rerun
+ * @param reruns its reruns, newest first; only on {@code GET /api/v1/jobs/{id}}
  */
 @Schema(name = "Job", description = "A job: its status and progress. Its requests are not part of it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,15 +56,26 @@ public record JobResponse(
 				pattern = OpenApiFormats.DURATION, example = "PT5M") @Nullable Duration deadline,
 		@Nullable Failure error,
 		@Schema(description = "The schedule that submitted it, if any.") @Nullable UUID scheduleId,
-		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links) {
+		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links,
+		@Schema(description = "When the job may start at the earliest, as submitted (`notBefore`); no worker claims "
+				+ "it before.", example = "2026-11-21T09:00:00Z") @Nullable Instant notBefore,
+		@Schema(description = "For a rerun: the job whose requests it runs again.",
+				example = "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31") @Nullable UUID rerunOf,
+		@Schema(description = "The job's reruns, newest first, at most 20. Only when getting one job, and only "
+				+ "if it has any.") @Nullable List<UUID> reruns) {
 
 	/** The job as the API shows it. */
 	public static JobResponse of(Job job) {
+		return of(job, List.of());
+	}
+
+	/** The job as {@code GET /api/v1/jobs/{id}} shows it, with its reruns. */
+	public static JobResponse of(Job job, List<UUID> reruns) {
 		JobError error = job.error();
 		return new JobResponse(job.id(), job.name(), job.status(), Progress.of(job), job.labels(), job.priority(),
 				job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), job.deadline(),
 				(error != null) ? new Failure(error.kind(), error.message()) : null, job.scheduleId(),
-				Links.of(job.id()));
+				Links.of(job.id()), job.notBefore(), job.rerunOf(), reruns.isEmpty() ? null : List.copyOf(reruns));
 	}
 
 	/**

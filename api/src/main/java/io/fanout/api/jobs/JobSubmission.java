@@ -1,6 +1,7 @@
 package io.fanout.api.jobs;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxBodySize most bytes of a response body read
  * @param priority higher runs first
  * @param labels labels to filter jobs by
+ * @param notBefore when the job may start at the earliest
  */
 @Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them. A schedule's "
 		+ "`template` is one too: returned, every setting is filled in and each request names its headers "
@@ -66,7 +68,12 @@ public record JobSubmission(
 		@Schema(description = "Higher runs first, -1000 to 1000.", example = "0", minimum = "-1000",
 				maximum = "1000") @Nullable Integer priority,
 		@Schema(description = "Labels to filter jobs by (keys: letters, digits, `.`, `_`, `/`, `-`; at most 32).",
-				example = "{\"team\": \"weather\"}") @Nullable Map<String, String> labels) {
+				example = "{\"team\": \"weather\"}") @Nullable Map<String, String> labels,
+		@Schema(description = "When the job may start at the earliest, an ISO-8601 instant: it is QUEUED until "
+				+ "then (and counts as queued for the queue's bound and the tenant's queued-jobs quota), then waits "
+				+ "for a worker as any job does. At most `fanout.scheduler.max-delay` (30 days by default) ahead; a "
+				+ "time already past means at once. The deadline still counts from when the job starts. Not "
+				+ "allowed in a schedule's template.", example = "2026-11-21T09:00:00Z") @Nullable Instant notBefore) {
 
 	/**
 	 * One request of a job.

@@ -1,10 +1,14 @@
 package io.fanout.api.jobs;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import io.fanout.fetch.FetchPolicy;
+import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.PolicyOverrides;
 import io.fanout.fetch.Rate;
 import io.fanout.fetch.RetryPolicy;
@@ -13,6 +17,7 @@ import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.JobDraft;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobSpecFactory;
+import io.fanout.scheduler.RerunDraft;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -62,12 +67,9 @@ public class JobSubmissions {
 	 * submission ({@code requests[0].headerNames[1]}).
 	 */
 	public static JobDraft draft(JobSubmission submission, @Nullable JobSpec stored, List<Violation> violations) {
-		JobSubmission.Retry retry = submission.retry();
-		PolicyOverrides policy = new PolicyOverrides(submission.concurrency(), submission.timeout(),
-				(retry != null) ? new PolicyOverrides.Retry(retry.maxAttempts(), retry.initialBackoff(),
-						retry.maxBackoff()) : null,
+		PolicyOverrides policy = policy(submission.concurrency(), submission.timeout(), submission.retry(),
 				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
-				submission.allowRedirectToHttp(), rate(submission.rateLimit()), flow(submission.flowControl()));
+				submission.allowRedirectToHttp(), submission.rateLimit(), submission.flowControl());
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
 				requests(submission.requests(), stored, violations), policy, submission.deadline());
 	}
@@ -83,7 +85,33 @@ public class JobSubmissions {
 				policy.concurrency(), policy.timeout(), spec.deadline(),
 				new JobSubmission.Retry(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
 				policy.failFast(), policy.followRedirects(), policy.allowRedirectToHttp(), rate(policy.rateLimit()),
-				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels());
+				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels(), null);
+	}
+
+	/**
+	 * The rerun as the scheduler's draft, nothing checked yet: its settings are checked with the
+	 * original's spec ({@link JobSpecFactory#rerun}).
+	 */
+	static RerunDraft rerunDraft(RerunSubmission rerun) {
+		PolicyOverrides policy = policy(rerun.concurrency(), rerun.timeout(), rerun.retry(), rerun.failFast(),
+				rerun.followRedirects(), rerun.maxBodySize(), rerun.allowRedirectToHttp(), rerun.rateLimit(),
+				rerun.flowControl());
+		Set<OutcomeKind> outcomes = EnumSet.noneOf(OutcomeKind.class);
+		if (rerun.outcomes() != null) {
+			rerun.outcomes().stream().filter((outcome) -> outcome != null).forEach(outcomes::add);
+		}
+		return new RerunDraft(outcomes, policy, rerun.name(), rerun.labels(), rerun.priority(), rerun.deadline(),
+				rerun.notBefore());
+	}
+
+	private static PolicyOverrides policy(@Nullable Integer concurrency, @Nullable Duration timeout,
+			JobSubmission.@Nullable Retry retry, @Nullable Boolean failFast, @Nullable Boolean followRedirects,
+			@Nullable Long maxBodySize, @Nullable Boolean allowRedirectToHttp,
+			JobSubmission.@Nullable RateLimit rateLimit, JobSubmission.@Nullable FlowControl flowControl) {
+		return new PolicyOverrides(concurrency, timeout,
+				(retry != null) ? new PolicyOverrides.Retry(retry.maxAttempts(), retry.initialBackoff(),
+						retry.maxBackoff()) : null,
+				failFast, followRedirects, maxBodySize, allowRedirectToHttp, rate(rateLimit), flow(flowControl));
 	}
 
 	private static PolicyOverrides.@Nullable RateLimit rate(JobSubmission.@Nullable RateLimit rate) {

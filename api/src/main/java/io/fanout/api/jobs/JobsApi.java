@@ -86,7 +86,8 @@ interface JobsApi {
 			@Parameter(hidden = true) Principal principal);
 
 	@Operation(operationId = "getJob", summary = "Get a job",
-			description = "The job's status, progress and timestamps. Poll it, or stream its results instead.")
+			description = "The job's status, progress and timestamps, and its reruns if it has any. Poll it, or "
+					+ "stream its results instead.")
 	@ApiResponse(responseCode = "200", description = "The job.")
 	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
 	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
@@ -139,6 +140,43 @@ interface JobsApi {
 	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
 	@PostMapping(path = "/{id}/cancel", produces = JSON)
 	Mono<ResponseEntity<JobResponse>> cancel(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "rerunJob", summary = "Rerun what failed",
+			description = "Creates a new job of the requests of a finished job (COMPLETED, FAILED or CANCELLED) whose "
+					+ "results have one of `outcomes` (by default every outcome but SUCCEEDED), in their order, with "
+					+ "their stored headers, bodies and extraction rules, under the original's policy, name, labels, "
+					+ "priority and deadline unless the body changes them (policy settings are checked as in a "
+					+ "submission). The new job names the original in `rerunOf`, each of its results carries "
+					+ "`sourceIndex`, the request's index in the original, and the original lists it in `reruns`. "
+					+ "The queue's bound, the tenant's quotas and `Idempotency-Key` apply as to a submission. A job "
+					+ "not finished yet is a 409 `job-state`; a filter that matches no request, a 409 "
+					+ "`nothing-to-rerun`. A job's spec is kept as long as the job (retention deletes both at once), "
+					+ "so every job that can be found can be rerun.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+					content = @Content(mediaType = JSON, schema = @Schema(implementation = RerunSubmission.class),
+							examples = @ExampleObject(name = "timeouts", summary = "The timed-out requests, with more "
+									+ "time", value = Examples.RERUN_TIMEOUTS))))
+	@ApiResponse(responseCode = "202", description = "The rerun, queued (or, for a repeated Idempotency-Key, the one "
+			+ "queued the first time).",
+			headers = @Header(name = "Location", description = "The new job's URL.",
+					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2f-8e20-7b51-9c44-2a6d0f3e1b72")),
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "409", ref = "#/components/responses/RerunConflict")
+	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
+	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@PostMapping(path = "/{id}/rerun", produces = JSON)
+	Mono<ResponseEntity<JobResponse>> rerun(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@RequestBody(required = false) @Nullable RerunSubmission rerun,
+			@Parameter(description = "Makes retried reruns safe, as on a submission: the same key with the same body "
+					+ "returns the first rerun; with a different body, a 422.", example = "3f1c9d52-weather-rerun-1")
+			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
 			@Parameter(hidden = true) Principal principal);
 
 	@Operation(operationId = "deleteJob", summary = "Delete a job",

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed
  * @param position in live streams only: how many results the job had stored up to this one; pass it as
  * {@code after} to resume after it
+ * @param sourceIndex for a result of a rerun: the request's index in the job it reruns
  */
 @Schema(name = "Result", description = "What became of one request of a job.", requiredProperties = { "index",
 		"method", "url", "outcome", "attempts", "startedAt", "durationMs", "extracted", "bodySize" })
@@ -51,7 +52,9 @@ record ResultResponse(@Schema(example = "0") int index, @Schema(example = "GET")
 		@Nullable Failure error,
 		@Schema(description = "In live streams only: the result's place in the order results were stored (1 for the "
 				+ "first). Pass the last one received as `after` to resume a stream after it.", example = "7")
-		@Nullable Integer position) {
+		@Nullable Integer position,
+		@Schema(description = "For a result of a rerun only: the index of the request in the job it reruns "
+				+ "(`rerunOf`), while `index` is its index in the rerun.", example = "3") @Nullable Integer sourceIndex) {
 
 	static ResultResponse of(JobResult result, boolean includeBody) {
 		return of(result, includeBody, null);
@@ -62,7 +65,7 @@ record ResultResponse(@Schema(example = "0") int index, @Schema(example = "GET")
 		return new ResultResponse(result.index(), result.method(), result.url(), result.outcome(), result.httpStatus(),
 				result.attempts(), result.startedAt(), result.duration().toMillis(), result.extracted(),
 				includeBody ? result.body() : null, result.bodySize(),
-				(error != null) ? new Failure(error.kind(), error.message()) : null, position);
+				(error != null) ? new Failure(error.kind(), error.message()) : null, position, result.sourceIndex());
 	}
 
 	/**

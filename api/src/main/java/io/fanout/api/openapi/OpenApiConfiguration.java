@@ -155,6 +155,18 @@ class OpenApiConfiguration {
 				"The job's status does not allow this.",
 				"job 019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31 already ended COMPLETED; it cannot be cancelled",
 				Map.of("jobStatus", "COMPLETED")));
+		ApiResponse rerunConflict = problemResponse(ProblemType.JOB_STATE,
+				"The job has not finished (`job-state`), or no request's result has one of the outcomes asked for "
+						+ "(`nothing-to-rerun`).",
+				"job 019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31 is RUNNING; only a finished job can be rerun",
+				Map.of("jobStatus", "RUNNING"));
+		rerunConflict.getContent()
+			.get(PROBLEM_JSON)
+			.addExamples(slug(ProblemType.NOTHING_TO_RERUN), example(ProblemType.NOTHING_TO_RERUN,
+					"job 019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31 has no result with outcome TIMED_OUT; there is nothing "
+							+ "to rerun",
+					Map.of()));
+		responses.put("RerunConflict", rerunConflict);
 		responses.put("ContentTooLarge", problemResponse(ProblemType.CONTENT_TOO_LARGE,
 				"The request body is larger than the server accepts.",
 				"The request body is larger than this server accepts.", Map.of()));

@@ -41,7 +41,10 @@ public enum ProblemType {
 	/** The request body is over the size limit. */
 	CONTENT_TOO_LARGE("content-too-large", HttpStatus.CONTENT_TOO_LARGE, "Content too large"),
 
-	/** The job's status does not allow the operation (cancelling a finished job, deleting a running one). */
+	/**
+	 * The job's status does not allow the operation (cancelling a finished job, deleting or rerunning
+	 * one not finished).
+	 */
 	JOB_STATE("job-state", HttpStatus.CONFLICT, "Conflict with the job's state"),
 
 	/** A schedule name the tenant already gave another schedule. */
@@ -49,6 +52,9 @@ public enum ProblemType {
 
 	/** A schedule run by hand while its previous job is still going, under the SKIP overlap policy. */
 	SCHEDULE_OVERLAP("schedule-overlap", HttpStatus.CONFLICT, "Previous run still going"),
+
+	/** A rerun whose outcome filter matches none of the job's results. */
+	NOTHING_TO_RERUN("nothing-to-rerun", HttpStatus.CONFLICT, "Nothing to rerun"),
 
 	/** An {@code Idempotency-Key} reused for a different submission. */
 	IDEMPOTENCY_CONFLICT("idempotency-conflict", HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused"),

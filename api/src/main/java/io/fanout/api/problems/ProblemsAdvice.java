@@ -11,6 +11,7 @@ import io.fanout.scheduler.IllegalJobStateException;
 import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.InvalidScheduleException;
 import io.fanout.scheduler.JobNotFoundException;
+import io.fanout.scheduler.NothingToRerunException;
 import io.fanout.scheduler.QueueFullException;
 import io.fanout.scheduler.QuotaExceededException;
 import io.fanout.scheduler.ScheduleNameConflictException;
@@ -91,6 +92,11 @@ class ProblemsAdvice extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemType.JOB_STATE.problem(ex.getMessage());
 		problem.setProperty("jobStatus", ex.status());
 		return respond(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> nothingToRerun(NothingToRerunException ex) {
+		return respond(ProblemType.NOTHING_TO_RERUN.problem(ex.getMessage()));
 	}
 
 	@ExceptionHandler

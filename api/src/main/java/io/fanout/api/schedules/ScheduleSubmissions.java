@@ -36,6 +36,11 @@ class ScheduleSubmissions {
 	 * @throws InvalidScheduleException naming every invalid field
 	 */
 	ScheduleSpec toSpec(ScheduleSubmission submission, @Nullable JobSpec stored) {
+		if (submission.template() != null && submission.template().notBefore() != null) {
+			// Each fire's job starts when it fires: the trigger and the jitter say when.
+			throw new InvalidScheduleException("template.notBefore",
+					"a schedule's template cannot have notBefore: its jobs start when it fires (see trigger and jitter)");
+		}
 		List<Violation> kept = new ArrayList<>();
 		JobDraft template = (submission.template() != null)
 				? JobSubmissions.draft(submission.template(), stored, kept) : null;

@@ -23,6 +23,7 @@ import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.ResultStreamQuery;
 import io.fanout.scheduler.StreamedResult;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import reactor.core.publisher.Flux;
@@ -57,9 +58,14 @@ class JobControllerTests {
 	@MockitoBean
 	private JobService jobs;
 
+	@BeforeEach
+	void noReruns() {
+		given(this.jobs.reruns(any(), any())).willReturn(Mono.just(List.of()));
+	}
+
 	@Test
 	void submitQueuesTheSpecAndAnswersAcceptedWithTheJobsLocation() {
-		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull()))
+		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull(), isNull()))
 			.willAnswer((invocation) -> Mono.just(TestJobs.queued(ID, invocation.getArgument(1))));
 
 		this.client.post()
@@ -116,7 +122,7 @@ class JobControllerTests {
 
 	@Test
 	void submitFillsWhatTheSubmissionLeavesOutFromTheDefaultPolicy() {
-		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull()))
+		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull(), isNull()))
 			.willAnswer((invocation) -> Mono.just(TestJobs.queued(ID, invocation.getArgument(1))));
 
 		submit("{\"requests\": [{\"url\": \"http://upstream.test/\"}]}").expectStatus().isAccepted();
@@ -136,7 +142,7 @@ class JobControllerTests {
 
 	@Test
 	void submitPassesTheIdempotencyKey() {
-		given(this.jobs.submit(eq("tenant-b"), any(), eq("retry-safe-1"), isNull()))
+		given(this.jobs.submit(eq("tenant-b"), any(), eq("retry-safe-1"), isNull(), isNull()))
 			.willAnswer((invocation) -> Mono.just(TestJobs.queued(ID, invocation.getArgument(1))));
 
 		this.client.post()
@@ -152,7 +158,7 @@ class JobControllerTests {
 
 	@Test
 	void requestHeadersAreNeverReturned() {
-		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull()))
+		given(this.jobs.submit(eq("tenant-a"), any(), isNull(), isNull(), isNull()))
 			.willAnswer((invocation) -> Mono.just(TestJobs.queued(ID, invocation.getArgument(1))));
 
 		String body = submit("""
@@ -417,7 +423,7 @@ class JobControllerTests {
 
 	private JobSpec submittedSpec() {
 		ArgumentCaptor<JobSpec> spec = ArgumentCaptor.forClass(JobSpec.class);
-		verify(this.jobs).submit(any(), spec.capture(), any(), any());
+		verify(this.jobs).submit(any(), spec.capture(), any(), any(), any());
 		return spec.getValue();
 	}
 

@@ -1,6 +1,7 @@
 package io.fanout.api.problems;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import io.fanout.api.support.ApiSliceTest;
@@ -10,6 +11,7 @@ import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.QueueFullException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,6 +42,11 @@ class ProblemsAdviceTests {
 
 	@MockitoBean
 	private JobService jobs;
+
+	@BeforeEach
+	void noReruns() {
+		given(this.jobs.reruns(any(), any())).willReturn(Mono.just(List.of()));
+	}
 
 	@Test
 	void malformedJsonIsAMalformedJsonProblem() {
@@ -200,7 +207,7 @@ class ProblemsAdviceTests {
 
 	@Test
 	void anInvalidIdempotencyKeyNamesTheHeader() {
-		given(this.jobs.submit(any(), any(), any(), any())).willReturn(Mono.error(
+		given(this.jobs.submit(any(), any(), any(), any(), any())).willReturn(Mono.error(
 				new io.fanout.scheduler.InvalidJobSpecException("idempotencyKey", "an idempotency key is 1 to 200 "
 						+ "printable ASCII characters")));
 
@@ -267,7 +274,7 @@ class ProblemsAdviceTests {
 
 	@Test
 	void aFullQueueIsTooManyRequestsWithRetryAfter() {
-		given(this.jobs.submit(any(), any(), any(), any()))
+		given(this.jobs.submit(any(), any(), any(), any(), any()))
 			.willReturn(Mono.error(new QueueFullException(1000, Duration.ofMillis(4500))));
 
 		problem(submit("{\"requests\": [{\"url\": \"http://upstream.test/\"}]}").expectHeader().valueEquals("Retry-After",
@@ -277,7 +284,7 @@ class ProblemsAdviceTests {
 	@Test
 	void aReusedIdempotencyKeyIsUnprocessable() {
 		UUID first = UUID.randomUUID();
-		given(this.jobs.submit(any(), any(), any(), any()))
+		given(this.jobs.submit(any(), any(), any(), any(), any()))
 			.willReturn(Mono.error(new IdempotencyConflictException(first, "k1")));
 
 		problem(submit("{\"requests\": [{\"url\": \"http://upstream.test/\"}]}"), HttpStatus.UNPROCESSABLE_CONTENT,

@@ -32,7 +32,7 @@ public final class TestJobs {
 	public static Job queued(UUID id, JobSpec spec) {
 		return new Job(id, "tenant-a", spec.name(), spec.labels(), spec.priority(), JobStatus.QUEUED,
 				JobProgress.none(spec.requests().size()), 0, false, CREATED, null, null, spec.deadline(), null, null,
-				null);
+				null, null, null);
 	}
 
 	/** A job of tenant-a in this status with this progress. */
@@ -40,7 +40,7 @@ public final class TestJobs {
 		Instant started = status.equals(JobStatus.QUEUED) ? null : CREATED.plusMillis(10);
 		Instant finished = status.isTerminal() ? CREATED.plusSeconds(2) : null;
 		return new Job(id, "tenant-a", "weather", Map.of("team", "weather"), 0, status, progress, 1, false, CREATED,
-				started, finished, null, error, null, null);
+				started, finished, null, error, null, null, null, null);
 	}
 
 	/** A result of request {@code index}: SUCCEEDED with a body, or a failure. */

@@ -1,6 +1,9 @@
 package io.fanout.scheduler.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.fanout.scheduler.IllegalJobStateException;
@@ -9,9 +12,12 @@ import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobQuery;
+import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobSpecFactory;
+import io.fanout.scheduler.NothingToRerunException;
+import io.fanout.scheduler.RerunDraft;
 import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.ResultStreamQuery;
@@ -45,6 +51,8 @@ public final class DefaultJobService implements JobService {
 
 	private final long maxPageBytes;
 
+	private final Duration maxDelay;
+
 	private final Clock clock;
 
 	private final Runnable onSubmit;
@@ -65,6 +73,7 @@ public final class DefaultJobService implements JobService {
 		this.queueLimit = queueLimit;
 		this.feed = feed;
 		this.maxPageBytes = properties.maxPageBytes().toBytes();
+		this.maxDelay = properties.maxDelay();
 		this.streams = new ResultStream.Settings(STREAM_PAGE, this.maxPageBytes, properties.streamPollInterval(),
 				properties.streamPollMaxInterval());
 		this.clock = clock;
@@ -73,20 +82,59 @@ public final class DefaultJobService implements JobService {
 	}
 
 	@Override
-	public Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId) {
+	public Mono<Job> submit(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId,
+			@Nullable Instant notBefore) {
 		return Mono.defer(() -> {
 			checkOwner(owner);
 			checkKey(idempotencyKey);
+			checkNotBefore(notBefore);
 			this.specs.check(spec);
-			Mono<Job> existing = (idempotencyKey != null)
-					? this.jobs.findIdempotent(owner, idempotencyKey, spec, scheduleId) : Mono.empty();
-			// A retried submission finds its job even when the queue has filled up since.
-			return existing.switchIfEmpty(this.queueLimit.check(owner).then(Mono.defer(() -> {
-				NewJob job = new NewJob(this.ids.next(), owner, spec, idempotencyKey, scheduleId,
-						this.clock.instant());
-				return this.jobs.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());
-			})));
+			return enqueue(owner, spec, idempotencyKey, scheduleId, notBefore, null, List.of());
 		});
+	}
+
+	@Override
+	public Mono<Job> rerun(String owner, UUID jobId, RerunDraft draft, @Nullable String idempotencyKey) {
+		return Mono.defer(() -> {
+			checkOwner(owner);
+			checkKey(idempotencyKey);
+			checkNotBefore(draft.notBefore());
+			return get(owner, jobId).flatMap((original) -> {
+				if (!original.isFinished()) {
+					return Mono.error(new IllegalJobStateException(jobId, original.status(), "job " + jobId + " is "
+							+ original.status() + "; only a finished job can be rerun"));
+				}
+				// A finished job keeps its spec as long as the job itself: retention deletes both at once.
+				return Mono.zip(getSpec(owner, jobId), this.jobs.resultIndexes(jobId, draft.outcomes()))
+					.flatMap((found) -> {
+						List<Integer> indexes = found.getT2();
+						if (indexes.isEmpty()) {
+							return Mono.error(new NothingToRerunException(jobId, draft.outcomes()));
+						}
+						JobSpec spec = this.specs.rerun(found.getT1(), indexes, draft);
+						this.specs.check(spec);
+						return enqueue(owner, spec, idempotencyKey, null, draft.notBefore(), jobId, indexes);
+					});
+			});
+		});
+	}
+
+	/** Inserts a checked job unless the idempotency key finds it, and the queue and quotas have room. */
+	private Mono<Job> enqueue(String owner, JobSpec spec, @Nullable String idempotencyKey, @Nullable UUID scheduleId,
+			@Nullable Instant notBefore, @Nullable UUID rerunOf, List<Integer> sourceIndexes) {
+		Mono<Job> existing = (idempotencyKey != null)
+				? this.jobs.findIdempotent(owner, idempotencyKey, spec, scheduleId, notBefore, rerunOf) : Mono.empty();
+		// A retried submission finds its job even when the queue has filled up since.
+		return existing.switchIfEmpty(this.queueLimit.check(owner).then(Mono.defer(() -> {
+			NewJob job = new NewJob(this.ids.next(), owner, spec, idempotencyKey, scheduleId, this.clock.instant(),
+					notBefore, rerunOf, sourceIndexes);
+			return this.jobs.insert(job).doOnSuccess((inserted) -> this.onSubmit.run());
+		})));
+	}
+
+	@Override
+	public Mono<List<UUID>> reruns(String owner, UUID jobId) {
+		return this.jobs.reruns(owner, jobId, MAX_LISTED_RERUNS);
 	}
 
 	@Override
@@ -135,19 +183,44 @@ public final class DefaultJobService implements JobService {
 
 	@Override
 	public Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query) {
-		return get(owner, jobId).then(this.jobs.results(jobId, query, this.maxPageBytes));
+		return get(owner, jobId).flatMap((job) -> sources(job).flatMap((sources) -> this.jobs
+			.results(jobId, query, this.maxPageBytes)
+			.map((page) -> sources.isEmpty() ? page
+					: new ResultPage(page.items().stream().map((result) -> withSource(result, sources)).toList(),
+							page.nextCursor()))));
 	}
 
 	@Override
 	public Flux<StreamedResult> streamResults(String owner, UUID jobId, ResultStreamQuery query) {
-		return get(owner, jobId).flatMapMany((first) -> new ResultStream(this.jobs, this.feed, jobId,
-				() -> get(owner, jobId), this.streams, query.after(), query.withBodies())
-			.results());
+		return get(owner, jobId).flatMapMany((first) -> sources(first).flatMapMany((sources) -> {
+			Flux<StreamedResult> results = new ResultStream(this.jobs, this.feed, jobId, () -> get(owner, jobId),
+					this.streams, query.after(), query.withBodies())
+				.results();
+			return sources.isEmpty() ? results : results
+				.map((streamed) -> new StreamedResult(streamed.position(), withSource(streamed.result(), sources)));
+		}));
+	}
+
+	/** For a rerun, the index in the job it reruns of each of its requests; else empty. */
+	private Mono<List<Integer>> sources(Job job) {
+		return (job.rerunOf() != null) ? this.jobs.sourceIndexes(job.id()) : Mono.just(List.of());
+	}
+
+	private static JobResult withSource(JobResult result, List<Integer> sources) {
+		return (result.index() < sources.size()) ? result.withSourceIndex(sources.get(result.index())) : result;
 	}
 
 	private static void checkOwner(String owner) {
 		if (owner == null || owner.isBlank() || owner.length() > 200) {
 			throw new IllegalArgumentException("owner must be 1 to 200 characters");
+		}
+	}
+
+	private void checkNotBefore(@Nullable Instant notBefore) {
+		// A time already past is no error: the job may start at once, as if it had none.
+		if (notBefore != null && notBefore.isAfter(this.clock.instant().plus(this.maxDelay))) {
+			throw new InvalidJobSpecException("notBefore",
+					"notBefore must be at most " + this.maxDelay + " after the submission");
 		}
 	}
 

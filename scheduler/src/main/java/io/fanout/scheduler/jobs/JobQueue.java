@@ -32,7 +32,8 @@ public interface JobQueue {
 	 * Claims up to {@code max} queued jobs ({@code QUEUED → RUNNING}, attempt + 1, leased to
 	 * {@code node} until {@code leaseUntil}), shared fairly among their owners by weight, never more
 	 * of an owner's than its running-jobs quota leaves room for; within one owner, highest priority
-	 * first, then oldest.
+	 * first, then oldest. A job whose {@code notBefore} is after {@code now} is neither claimed nor
+	 * counted as waiting by the fair share.
 	 */
 	Flux<ClaimedJob> claim(String node, int max, Instant now, Instant leaseUntil);
 

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+
+import io.fanout.fetch.OutcomeKind;
 
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.Job;
@@ -39,7 +42,18 @@ public interface JobRepository {
 	 * @return the job, or empty if the key is unused
 	 * @throws IdempotencyConflictException (as the error signal) if the key was used for another submission
 	 */
-	Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId);
+	default Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId) {
+		return findIdempotent(owner, idempotencyKey, spec, scheduleId, null, null);
+	}
+
+	/**
+	 * The owner's job with this idempotency key, if its submission equals this one, its
+	 * {@code notBefore} and the job it reruns included.
+	 * @return the job, or empty if the key is unused
+	 * @throws IdempotencyConflictException (as the error signal) if the key was used for another submission
+	 */
+	Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId,
+			@Nullable Instant notBefore, @Nullable UUID rerunOf);
 
 	/** Jobs waiting in the queue, all owners together. */
 	Mono<Long> countQueued();
@@ -55,6 +69,18 @@ public interface JobRepository {
 
 	/** The owner's job's spec, or empty. */
 	Mono<JobSpec> findSpec(String owner, UUID jobId);
+
+	/** The indexes of the job's requests whose result has one of these outcomes, in order. The caller checks ownership. */
+	Mono<List<Integer>> resultIndexes(UUID jobId, Set<OutcomeKind> outcomes);
+
+	/** The ids of the owner's reruns of the job, newest first, at most {@code limit}. */
+	Mono<List<UUID>> reruns(String owner, UUID jobId, int limit);
+
+	/**
+	 * For a rerun, the index in the job it reruns of each of its requests, in order; empty for any
+	 * other job. The caller checks ownership.
+	 */
+	Mono<List<Integer>> sourceIndexes(UUID jobId);
 
 	/** A page of the owner's jobs, newest first. */
 	Mono<JobPage> list(String owner, JobQuery query);

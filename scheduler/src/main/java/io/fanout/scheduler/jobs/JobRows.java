@@ -54,7 +54,8 @@ final class JobRows {
 				required(row, "cancel_requested", Boolean.class), requiredInstant(row, "created_at"),
 				instant(row, "started_at"), instant(row, "finished_at"),
 				(deadlineMillis != null) ? Duration.ofMillis(deadlineMillis) : null, error,
-				row.get("idempotency_key", String.class), row.get("schedule_id", UUID.class));
+				row.get("idempotency_key", String.class), row.get("schedule_id", UUID.class), instant(row, "not_before"),
+				row.get("rerun_of", UUID.class));
 	}
 
 	/** The spec from {@link JobSql#SPEC_COLUMNS}: compressed, or as text if it was stored before V3. */

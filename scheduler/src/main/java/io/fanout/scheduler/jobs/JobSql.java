@@ -17,6 +17,12 @@ final class JobSql {
 	/** Jobs that may be claimed: those that may become {@code RUNNING}. */
 	static final String CLAIMABLE = statusIn(JobStatus.from(JobStatus.RUNNING));
 
+	/**
+	 * Claimable jobs whose start time has come by {@code :now}, the claiming worker's clock (never the
+	 * database's, so that an injected clock decides, and replicas agree within their clocks' skew).
+	 */
+	static final String DUE = "(not_before IS NULL OR not_before <= :now)";
+
 	/** Jobs that may be requeued: those that may become {@code QUEUED}. */
 	static final String REQUEUEABLE = statusIn(JobStatus.from(JobStatus.QUEUED));
 
@@ -45,7 +51,7 @@ final class JobSql {
 
 	static final String JOB_COLUMNS = "id, owner, name, labels, priority, status, attempt, cancel_requested, "
 			+ "created_at, started_at, finished_at, deadline_ms, total, " + OUTCOME_COUNT_COLUMNS
-			+ ", idempotency_key, schedule_id, error_kind, error_message";
+			+ ", idempotency_key, schedule_id, error_kind, error_message, not_before, rerun_of";
 
 	/** A result's columns but its body: what a read that was not asked for bodies selects. */
 	static final String RESULT_COLUMNS_WITHOUT_BODY = "job_id, idx, seq, method, url, outcome, http_status, attempts, "

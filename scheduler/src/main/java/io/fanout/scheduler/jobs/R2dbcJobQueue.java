@@ -29,6 +29,7 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 
 import static io.fanout.scheduler.jobs.JobSql.CLAIMABLE;
 import static io.fanout.scheduler.jobs.JobSql.COUNT_COLUMNS;
+import static io.fanout.scheduler.jobs.JobSql.DUE;
 import static io.fanout.scheduler.jobs.JobSql.FENCE;
 import static io.fanout.scheduler.jobs.JobSql.FINISHED;
 import static io.fanout.scheduler.jobs.JobSql.JOB_COLUMNS;
@@ -121,7 +122,8 @@ public final class R2dbcJobQueue implements JobQueue {
 		if (max < 1) {
 			return Flux.empty();
 		}
-		Flux<UUID> claimed = TenantLoads.read(this.sql)
+		// Delayed jobs not yet due are left out of the loads: a tenant with only those gets no slot.
+		Flux<UUID> claimed = TenantLoads.readDue(this.sql, micros(now))
 			.flatMapIterable((loads) -> this.fairShare.plan(loads, max).entrySet())
 			.concatMap((share) -> claimFor(share.getKey(), share.getValue(), node, now, leaseUntil));
 		return this.db.run(claimed.collectList()
@@ -186,8 +188,8 @@ public final class R2dbcJobQueue implements JobQueue {
 	}
 
 	private Flux<UUID> claimSkippingLocked(String owner, int max, String node, Instant now, Instant leaseUntil) {
-		return take(this.sql.sql(TAKE + "id IN (SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE
-				+ " ORDER BY priority DESC, id LIMIT " + max + " FOR UPDATE SKIP LOCKED) RETURNING id"), node, now,
+		return take(this.sql.sql(TAKE + "id IN (SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE + " AND "
+				+ DUE + " ORDER BY priority DESC, id LIMIT " + max + " FOR UPDATE SKIP LOCKED) RETURNING id"), node, now,
 				leaseUntil)
 			.bind("owner", owner)
 			.map((row) -> required(row, "id", UUID.class))
@@ -196,14 +198,16 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private Flux<UUID> claimConditionally(String owner, int max, String node, Instant now, Instant leaseUntil) {
 		return this.sql
-			.sql("SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE + " ORDER BY priority DESC, id LIMIT "
-					+ max)
+			.sql("SELECT id FROM jobs WHERE owner = :owner AND " + CLAIMABLE + " AND " + DUE
+					+ " ORDER BY priority DESC, id LIMIT " + max)
 			.bind("owner", owner)
+			.bind("now", timestamp(micros(now)))
 			.map((row) -> required(row, "id", UUID.class))
 			.all()
 			.collectList()
 			.flatMapMany(Flux::fromIterable)
-			.concatMap((id) -> take(this.sql.sql(TAKE + "id = :id AND " + CLAIMABLE), node, now, leaseUntil)
+			.concatMap((id) -> take(this.sql.sql(TAKE + "id = :id AND " + CLAIMABLE + " AND " + DUE), node, now,
+					leaseUntil)
 				.bind("id", id)
 				.fetch()
 				.rowsUpdated()

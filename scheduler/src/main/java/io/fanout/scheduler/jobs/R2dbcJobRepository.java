@@ -2,14 +2,18 @@ package io.fanout.scheduler.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
+import io.fanout.fetch.OutcomeKind;
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
@@ -72,7 +76,8 @@ public final class R2dbcJobRepository implements JobRepository {
 			.onErrorResume(DataIntegrityViolationException.class,
 					// Another submission with the same key won the race: behave as if it had come first.
 					(ex) -> (job.idempotencyKey() != null)
-							? findIdempotent(job.owner(), job.idempotencyKey(), job.spec(), job.scheduleId())
+							? findIdempotent(job.owner(), job.idempotencyKey(), job.spec(), job.scheduleId(),
+									job.notBefore(), job.rerunOf())
 								.switchIfEmpty(Mono.error(ex))
 							: Mono.error(ex));
 	}
@@ -83,9 +88,9 @@ public final class R2dbcJobRepository implements JobRepository {
 		Duration deadline = spec.deadline();
 		GenericExecuteSpec insertJob = this.sql.sql("INSERT INTO jobs (id, owner, name, labels, priority, status, "
 				+ "attempt, cancel_requested, created_at, deadline_ms, fail_fast, total, " + OUTCOME_COUNT_COLUMNS
-				+ ", idempotency_key, spec_hash, schedule_id) VALUES (:id, :owner, :name, :labels, :priority, "
-				+ ":status, 0, FALSE, :createdAt, :deadlineMs, :failFast, :total, " + NO_OUTCOMES
-				+ ", :key, :hash, :scheduleId)")
+				+ ", idempotency_key, spec_hash, schedule_id, not_before, rerun_of) VALUES (:id, :owner, :name, "
+				+ ":labels, :priority, :status, 0, FALSE, :createdAt, :deadlineMs, :failFast, :total, " + NO_OUTCOMES
+				+ ", :key, :hash, :scheduleId, :notBefore, :rerunOf)")
 			.bind("id", job.id())
 			.bind("owner", job.owner())
 			.bind("labels", this.rows.codec().writeLabels(spec.labels()))
@@ -94,16 +99,23 @@ public final class R2dbcJobRepository implements JobRepository {
 			.bind("createdAt", timestamp(createdAt))
 			.bind("failFast", spec.policy().failFast())
 			.bind("total", spec.requests().size())
-			.bind("hash", this.rows.codec().fingerprint(spec, job.scheduleId()));
+			.bind("hash", fingerprint(spec, job.scheduleId(), job.notBefore(), job.rerunOf()));
+		Instant notBefore = (job.notBefore() != null) ? micros(job.notBefore()) : null;
 		insertJob = bind(insertJob, "name", spec.name(), String.class);
 		insertJob = bind(insertJob, "deadlineMs", (deadline != null) ? deadline.toMillis() : null, Long.class);
 		insertJob = bind(insertJob, "key", job.idempotencyKey(), String.class);
 		insertJob = bind(insertJob, "scheduleId", job.scheduleId(), UUID.class);
+		insertJob = bind(insertJob, "notBefore", (notBefore != null) ? timestamp(notBefore) : null,
+				OffsetDateTime.class);
+		insertJob = bind(insertJob, "rerunOf", job.rerunOf(), UUID.class);
+		GenericExecuteSpec insertSpec = this.sql
+			.sql("INSERT INTO job_specs (job_id, spec_gzip, source_indexes) VALUES (:id, :spec, :sources)")
+			.bind("id", job.id())
+			.bind("spec", this.rows.codec().writeSpec(spec));
+		insertSpec = bind(insertSpec, "sources", job.sourceIndexes().isEmpty() ? null
+				: job.sourceIndexes().stream().map(String::valueOf).collect(Collectors.joining(",")), String.class);
 		Mono<Void> work = insertJob.then()
-			.then(this.sql.sql("INSERT INTO job_specs (job_id, spec_gzip) VALUES (:id, :spec)")
-				.bind("id", job.id())
-				.bind("spec", this.rows.codec().writeSpec(spec))
-				.then())
+			.then(insertSpec.then())
 			.then(Flux.fromIterable(spec.labels().entrySet())
 				.concatMap((label) -> this.sql
 					.sql("INSERT INTO job_labels (job_id, label_key, label_value) VALUES (:id, :key, :value)")
@@ -114,13 +126,14 @@ public final class R2dbcJobRepository implements JobRepository {
 				.then());
 		Job inserted = new Job(job.id(), job.owner(), spec.name(), spec.labels(), spec.priority(), JobStatus.QUEUED,
 				JobProgress.none(spec.requests().size()), 0, false, createdAt, null, null, deadline, null,
-				job.idempotencyKey(), job.scheduleId());
+				job.idempotencyKey(), job.scheduleId(), notBefore, job.rerunOf());
 		return work.thenReturn(inserted);
 	}
 
 	@Override
-	public Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId) {
-		String hash = this.rows.codec().fingerprint(spec, scheduleId);
+	public Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId,
+			@Nullable Instant notBefore, @Nullable UUID rerunOf) {
+		String hash = fingerprint(spec, scheduleId, notBefore, rerunOf);
 		return this.db.run(this.sql
 			.sql("SELECT " + JOB_COLUMNS + ", spec_hash FROM jobs WHERE owner = :owner AND idempotency_key = :key")
 			.bind("owner", owner)
@@ -129,6 +142,11 @@ public final class R2dbcJobRepository implements JobRepository {
 			.one())
 			.flatMap((found) -> found.getValue().equals(hash) ? Mono.just(found.getKey())
 					: Mono.error(new IdempotencyConflictException(found.getKey().id(), idempotencyKey)));
+	}
+
+	private String fingerprint(JobSpec spec, @Nullable UUID scheduleId, @Nullable Instant notBefore,
+			@Nullable UUID rerunOf) {
+		return this.rows.codec().fingerprint(spec, scheduleId, (notBefore != null) ? micros(notBefore) : null, rerunOf);
 	}
 
 	// Queries
@@ -187,6 +205,44 @@ public final class R2dbcJobRepository implements JobRepository {
 			.bind("owner", owner)
 			.map(this.rows::specWithJobColumns)
 			.one());
+	}
+
+	@Override
+	public Mono<List<Integer>> resultIndexes(UUID jobId, Set<OutcomeKind> outcomes) {
+		if (outcomes.isEmpty()) {
+			return Mono.just(List.of());
+		}
+		return this.db.run(this.sql
+			.sql("SELECT idx FROM job_results WHERE job_id = :id AND outcome IN (:outcomes) ORDER BY idx")
+			.bind("id", jobId)
+			.bind("outcomes", outcomes.stream().map(Enum::name).sorted().toList())
+			.map((row) -> required(row, "idx", Integer.class))
+			.all()
+			.collectList());
+	}
+
+	@Override
+	public Mono<List<UUID>> reruns(String owner, UUID jobId, int limit) {
+		return this.db.run(this.sql
+			.sql("SELECT id FROM jobs WHERE rerun_of = :id AND owner = :owner ORDER BY id DESC LIMIT " + limit)
+			.bind("id", jobId)
+			.bind("owner", owner)
+			.map((row) -> required(row, "id", UUID.class))
+			.all()
+			.collectList());
+	}
+
+	@Override
+	public Mono<List<Integer>> sourceIndexes(UUID jobId) {
+		return this.db.run(this.sql.sql("SELECT source_indexes FROM job_specs WHERE job_id = :id")
+			.bind("id", jobId)
+			.map((row) -> {
+				String sources = row.get("source_indexes", String.class);
+				return (sources == null || sources.isEmpty()) ? List.<Integer>of()
+						: Arrays.stream(sources.split(",")).map(Integer::valueOf).toList();
+			})
+			.one()
+			.defaultIfEmpty(List.of()));
 	}
 
 	@Override

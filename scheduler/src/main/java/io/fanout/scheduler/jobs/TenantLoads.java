@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.r2dbc.Sql;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -26,11 +27,26 @@ final class TenantLoads {
 			+ "WHERE status IN ('" + JobStatus.QUEUED.name() + "', '" + JobStatus.RUNNING.name() + "') "
 			+ "GROUP BY owner, status";
 
+	/** The same, but of the queued jobs only those due by {@code :now} ({@link JobSql#DUE}). */
+	private static final String DUE_SQL = "SELECT owner, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs "
+			+ "WHERE status = '" + JobStatus.RUNNING.name() + "' OR (status = '" + JobStatus.QUEUED.name() + "' AND "
+			+ JobSql.DUE + ") GROUP BY owner, status";
+
 	private TenantLoads() {
 	}
 
+	/** Every tenant's jobs waiting, delayed ones included, and running: what the gauges show. */
 	static Mono<List<TenantLoad>> read(DatabaseClient sql) {
-		return sql.sql(SQL)
+		return read(sql.sql(SQL));
+	}
+
+	/** Every tenant's jobs running and those waiting that may start by {@code now}: what a claim shares out. */
+	static Mono<List<TenantLoad>> readDue(DatabaseClient sql, Instant now) {
+		return read(sql.sql(DUE_SQL).bind("now", Sql.timestamp(now)));
+	}
+
+	private static Mono<List<TenantLoad>> read(DatabaseClient.GenericExecuteSpec statement) {
+		return statement
 			.map((row) -> new Row(required(row, "owner", String.class), required(row, "status", String.class),
 					required(row, "n", Number.class).longValue(), instant(row, "oldest")))
 			.all()

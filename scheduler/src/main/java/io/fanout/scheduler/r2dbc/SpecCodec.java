@@ -10,6 +10,7 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -122,7 +123,23 @@ public final class SpecCodec {
 
 	/** SHA-256 of everything that makes a submission what it is, to compare idempotent retries. */
 	public String fingerprint(JobSpec spec, @Nullable UUID scheduleId) {
+		return fingerprint(spec, scheduleId, null, null);
+	}
+
+	/**
+	 * SHA-256 of everything that makes a submission what it is, its start time and the job it reruns
+	 * included. Without either, the same as {@link #fingerprint(JobSpec, UUID)}: the hashes stored
+	 * before they existed still match.
+	 */
+	public String fingerprint(JobSpec spec, @Nullable UUID scheduleId, @Nullable Instant notBefore,
+			@Nullable UUID rerunOf) {
 		Map<String, @Nullable Object> submission = new TreeMap<>();
+		if (notBefore != null) {
+			submission.put("notBefore", notBefore.toString());
+		}
+		if (rerunOf != null) {
+			submission.put("rerunOf", rerunOf.toString());
+		}
 		submission.put("name", spec.name());
 		submission.put("labels", new TreeMap<>(spec.labels()));
 		submission.put("priority", spec.priority());
