@@ -74,6 +74,11 @@ public final class TestReceiver implements AutoCloseable {
 		return this;
 	}
 
+	/** Forgets the scripted statuses not used yet. */
+	public void clearScript() {
+		this.script.clear();
+	}
+
 	/** A URL on this receiver. */
 	public String url(String path) {
 		return "http://" + this.server.host() + ":" + this.server.port() + path;

@@ -3,12 +3,15 @@ package io.fanout.api.jobs;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.api.problems.InvalidRequestException;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.ResultPage;
@@ -45,8 +48,12 @@ class JobController implements JobsApi {
 
 	private final JsonMapper json;
 
-	JobController(JobService jobs, JobSubmissions submissions, ResultStreams streams, JsonMapper json) {
+	private final CallbackService callbacks;
+
+	JobController(JobService jobs, JobSubmissions submissions, ResultStreams streams, JsonMapper json,
+			CallbackService callbacks) {
 		this.jobs = jobs;
+		this.callbacks = callbacks;
 		this.submissions = submissions;
 		this.streams = streams;
 		this.json = json;
@@ -55,19 +62,38 @@ class JobController implements JobsApi {
 	@Override
 	public Mono<ResponseEntity<JobResponse>> submit(JobSubmission submission, @Nullable String idempotencyKey,
 			Principal principal) {
+		String owner = principal.getName();
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
-			.flatMap((spec) -> this.jobs.submit(principal.getName(), spec, idempotencyKey, null))
+			.doOnNext((spec) -> this.callbacks.checkSigning(owner, spec))
+			.flatMap((spec) -> this.jobs.submit(owner, spec, idempotencyKey, null)
+				.map((job) -> JobResponse.of(job, spec.callback(), List.of())))
 			// The scheduler checks the key; the client knows it as a header.
 			.onErrorMap(InvalidJobSpecException.class, (ex) -> "idempotencyKey".equals(ex.field())
 					? new InvalidRequestException(IDEMPOTENCY_KEY, ex.getMessage()) : ex)
 			.map((job) -> ResponseEntity.accepted()
 				.location(URI.create(BASE_PATH + "/" + job.id()))
-				.body(JobResponse.of(job)));
+				.body(job));
 	}
 
 	@Override
 	public Mono<JobResponse> get(UUID id, Principal principal) {
-		return this.jobs.get(principal.getName(), id).map(JobResponse::of);
+		String owner = principal.getName();
+		return this.jobs.get(owner, id).flatMap((job) -> withCallback(owner, job));
+	}
+
+	@Override
+	public Mono<ResponseEntity<JobResponse.DeliveryResponse>> redeliver(UUID id, @Nullable UUID deliveryId,
+			Principal principal) {
+		return this.callbacks.redeliver(principal.getName(), id, deliveryId)
+			.map((delivery) -> ResponseEntity.accepted().body(JobResponse.DeliveryResponse.of(delivery)));
+	}
+
+	/** The job with its callback and latest deliveries, read from the outbox (never from the spec). */
+	private Mono<JobResponse> withCallback(String owner, Job job) {
+		return this.callbacks.callback(owner, job.id())
+			.flatMap((callback) -> this.callbacks.deliveries(owner, job.id())
+				.map((deliveries) -> JobResponse.of(job, callback, deliveries)))
+			.defaultIfEmpty(JobResponse.of(job));
 	}
 
 	@Override
@@ -126,8 +152,10 @@ class JobController implements JobsApi {
 
 	@Override
 	public Mono<ResponseEntity<JobResponse>> cancel(UUID id, Principal principal) {
-		return this.jobs.cancel(principal.getName(), id)
-			.map((job) -> ResponseEntity.accepted().body(JobResponse.of(job)));
+		String owner = principal.getName();
+		return this.jobs.cancel(owner, id)
+			.flatMap((job) -> withCallback(owner, job))
+			.map((job) -> ResponseEntity.accepted().body(job));
 	}
 
 	@Override

@@ -2,14 +2,19 @@ package io.fanout.api.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.Callback;
+import io.fanout.scheduler.CallbackDelivery;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobStatus;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, for {@code FAILED}
  * @param scheduleId the schedule that submitted it
  * @param links related resources
+ * @param callback where the job reports its end, if it does (never its headers)
+ * @param deliveries the latest deliveries of its callback, newest first
  */
 @Schema(name = "Job", description = "A job: its status and progress. Its requests are not part of it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,15 +57,90 @@ public record JobResponse(
 		@Schema(type = "string", format = "duration", example = "PT5M") @Nullable Duration deadline,
 		@Nullable Failure error,
 		@Schema(description = "The schedule that submitted it, if any.") @Nullable UUID scheduleId,
-		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links) {
+		@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Links links,
+		@Nullable CallbackResponse callback,
+		@ArraySchema(arraySchema = @Schema(description = "The latest deliveries of the job's callback, newest first, "
+				+ "at most " + CallbackService.MAX_LISTED + "; present when the job has a callback."))
+		@Nullable List<DeliveryResponse> deliveries) {
 
-	/** The job as the API shows it. */
+	/** The job as the API shows it, without its callback. */
 	public static JobResponse of(Job job) {
 		JobError error = job.error();
 		return new JobResponse(job.id(), job.name(), job.status(), Progress.of(job), job.labels(), job.priority(),
 				job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), job.deadline(),
 				(error != null) ? new Failure(error.kind(), error.message()) : null, job.scheduleId(),
-				Links.of(job.id()));
+				Links.of(job.id()), null, null);
+	}
+
+	/** The job with its callback and deliveries; as it is without a callback. */
+	public static JobResponse of(Job job, @Nullable Callback callback, List<CallbackDelivery> deliveries) {
+		JobResponse plain = of(job);
+		if (callback == null) {
+			return plain;
+		}
+		return new JobResponse(plain.id, plain.name, plain.status, plain.progress, plain.labels, plain.priority,
+				plain.cancelRequested, plain.createdAt, plain.startedAt, plain.finishedAt, plain.deadline, plain.error,
+				plain.scheduleId, plain.links, CallbackResponse.of(callback),
+				deliveries.stream().map(DeliveryResponse::of).toList());
+	}
+
+	/**
+	 * A job's callback as the API shows it: never its headers.
+	 *
+	 * @param url where events go
+	 * @param events the terminal events reported
+	 * @param progressEvery a progress event every this many results, if asked
+	 */
+	@Schema(name = "Callback", description = "Where the job reports its end. Its headers are never shown.",
+			requiredProperties = { "url", "events" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record CallbackResponse(@Schema(example = "https://example.com/hooks/fanout") String url,
+			@Schema(example = "[\"COMPLETED\", \"FAILED\", \"CANCELLED\"]") List<Callback.Event> events,
+			@Schema(example = "1000") @Nullable Integer progressEvery) {
+
+		static CallbackResponse of(Callback callback) {
+			return new CallbackResponse(callback.url().toString(), List.copyOf(callback.events()),
+					callback.progressEvery());
+		}
+
+	}
+
+	/**
+	 * One event of a job's callback and where its delivery stands.
+	 *
+	 * @param id the delivery's id, for re-delivery
+	 * @param webhookId its {@code webhook-id} header, the same at every attempt
+	 * @param type the event
+	 * @param status pending, delivered or failed
+	 * @param attempts attempts so far
+	 * @param lastStatusCode the receiver's last answer
+	 * @param lastError why the last attempt failed
+	 * @param createdAt when the event happened
+	 * @param nextAttemptAt when it is tried next, while pending
+	 * @param lastAttemptAt when it was last tried
+	 * @param deliveredAt when a receiver accepted it
+	 */
+	@Schema(name = "CallbackDelivery", description = "One event of the job's callback and where its delivery stands.",
+			requiredProperties = { "id", "webhookId", "type", "status", "attempts", "createdAt" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record DeliveryResponse(@Schema(example = "019a7c2e-5d10-7c4e-9a55-8d2f1e0b6a31") UUID id,
+			@Schema(example = "msg_019a7c2e5d107c4e9a558d2f1e0b6a31") String webhookId,
+			@Schema(example = "job.completed",
+					allowableValues = { "job.completed", "job.failed", "job.cancelled", "job.progress" }) String type,
+			@Schema(example = "DELIVERED") CallbackDelivery.Status status, @Schema(example = "1") int attempts,
+			@Schema(example = "200") @Nullable Integer lastStatusCode,
+			@Schema(example = "the receiver answered 503") @Nullable String lastError,
+			@Schema(example = "2026-11-21T08:00:02.034Z") Instant createdAt,
+			@Schema(example = "2026-11-21T08:00:07.034Z") @Nullable Instant nextAttemptAt,
+			@Schema(example = "2026-11-21T08:00:02.101Z") @Nullable Instant lastAttemptAt,
+			@Schema(example = "2026-11-21T08:00:02.140Z") @Nullable Instant deliveredAt) {
+
+		static DeliveryResponse of(CallbackDelivery delivery) {
+			return new DeliveryResponse(delivery.id(), delivery.webhookId(), delivery.type(), delivery.status(),
+					delivery.attempts(), delivery.lastStatusCode(), delivery.lastError(), delivery.createdAt(),
+					delivery.nextAttemptAt(), delivery.lastAttemptAt(), delivery.deliveredAt());
+		}
+
 	}
 
 	/**

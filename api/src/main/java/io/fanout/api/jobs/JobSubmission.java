@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxBodySize most bytes of a response body read
  * @param priority higher runs first
  * @param labels labels to filter jobs by
+ * @param callback where the job reports its end, signed
  */
 @Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them.")
 public record JobSubmission(
@@ -58,7 +59,41 @@ public record JobSubmission(
 		@Schema(description = "Higher runs first, -1000 to 1000.", example = "0", minimum = "-1000",
 				maximum = "1000") @Nullable Integer priority,
 		@Schema(description = "Labels to filter jobs by (keys: letters, digits, `.`, `_`, `/`, `-`; at most 32).",
-				example = "{\"team\": \"weather\"}") @Nullable Map<String, String> labels) {
+				example = "{\"team\": \"weather\"}") @Nullable Map<String, String> labels,
+		@Nullable Callback callback) {
+
+	/**
+	 * Where a job reports its end (and, if asked, its progress): a signed {@code POST} per event.
+	 *
+	 * @param url absolute {@code http} or {@code https} URL
+	 * @param events the terminal events wanted
+	 * @param progressEvery a progress event every this many stored results
+	 * @param headers extra headers sent with every delivery; never returned or logged
+	 */
+	@Schema(name = "CallbackSubmission", description = "Where the job reports its end: a `POST` per event, signed "
+			+ "per the Standard Webhooks specification with the tenant's secret (headers `webhook-id`, "
+			+ "`webhook-timestamp`, `webhook-signature`), retried with backoff for `fanout.callbacks.retry-period` "
+			+ "(a day by default). The body is `{\"type\": \"job.completed\", \"timestamp\": …, \"data\": <the job>}`. "
+			+ "Needs a signing secret configured for the tenant.", requiredProperties = { "url" })
+	public record Callback(
+			@Schema(description = "Absolute http or https URL, at most 2000 characters; reached through the same "
+					+ "address rules as a request's.", example = "https://example.com/hooks/fanout") @Nullable String url,
+			@Schema(description = "The terminal events to report; all three when left out.",
+					example = "[\"COMPLETED\", \"FAILED\"]") @Nullable List<io.fanout.scheduler.Callback.@Nullable Event> events,
+			@Schema(description = "A `job.progress` event each time this many more results are stored (at most one "
+					+ "per stored batch); at least 100. None when left out.", example = "1000",
+					minimum = "100") @Nullable Integer progressEvery,
+			@Schema(description = "Extra headers sent with every delivery, at most 20. Stored only to deliver: never "
+					+ "returned by the API nor logged.", example = "{\"Authorization\": \"Bearer receiver-token\"}")
+			@Nullable Map<String, String> headers) {
+
+		@Override
+		public String toString() {
+			// Headers can hold credentials for the receiver: never print them.
+			return "Callback[" + this.url + ", " + ((this.headers != null) ? this.headers.size() : 0) + " header(s)]";
+		}
+
+	}
 
 	/**
 	 * One request of a job.

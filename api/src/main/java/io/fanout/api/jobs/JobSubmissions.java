@@ -41,8 +41,11 @@ public class JobSubmissions {
 						retry.maxBackoff()) : null,
 				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
 				submission.allowRedirectToHttp(), rate(submission.rateLimit()), flow(submission.flowControl()));
+		JobSubmission.Callback callback = submission.callback();
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
-				requests(submission.requests()), policy, submission.deadline());
+				requests(submission.requests()), policy, submission.deadline(),
+				(callback != null) ? new JobDraft.CallbackDraft(callback.url(), callback.events(),
+						callback.progressEvery(), callback.headers()) : null);
 	}
 
 	private static PolicyOverrides.@Nullable RateLimit rate(JobSubmission.@Nullable RateLimit rate) {

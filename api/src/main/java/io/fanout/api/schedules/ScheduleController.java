@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.fanout.api.jobs.JobResponse;
 import io.fanout.api.jobs.PageResponses;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.SchedulePage;
 import io.fanout.scheduler.ScheduleService;
 import reactor.core.publisher.Mono;
@@ -28,14 +29,18 @@ class ScheduleController implements SchedulesApi {
 
 	private final ScheduleSubmissions submissions;
 
-	ScheduleController(ScheduleService schedules, ScheduleSubmissions submissions) {
+	private final CallbackService callbacks;
+
+	ScheduleController(ScheduleService schedules, ScheduleSubmissions submissions, CallbackService callbacks) {
 		this.schedules = schedules;
+		this.callbacks = callbacks;
 		this.submissions = submissions;
 	}
 
 	@Override
 	public Mono<ResponseEntity<ScheduleResponse>> create(ScheduleSubmission submission, Principal principal) {
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
+			.doOnNext((spec) -> this.callbacks.checkSigning(principal.getName(), spec.template()))
 			.flatMap((spec) -> this.schedules.create(principal.getName(), spec))
 			.map((schedule) -> ResponseEntity.created(URI.create(BASE_PATH + "/" + schedule.id()))
 				.body(ScheduleResponse.of(schedule)));
@@ -57,6 +62,7 @@ class ScheduleController implements SchedulesApi {
 	@Override
 	public Mono<ScheduleResponse> replace(UUID id, ScheduleSubmission submission, Principal principal) {
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
+			.doOnNext((spec) -> this.callbacks.checkSigning(principal.getName(), spec.template()))
 			.flatMap((spec) -> this.schedules.update(principal.getName(), id, spec))
 			.map(ScheduleResponse::of);
 	}
