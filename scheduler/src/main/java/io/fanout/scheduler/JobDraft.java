@@ -18,14 +18,41 @@ import org.jspecify.annotations.Nullable;
  * @param requests the requests
  * @param policy how the requests are fetched; what it leaves out comes from the server's defaults
  * @param deadline optional limit for the whole job
+ * @param callback optional: where the job reports its end
  */
 public record JobDraft(@Nullable String name, @Nullable Map<String, String> labels, @Nullable Integer priority,
-		@Nullable List<@Nullable Request> requests, PolicyOverrides policy, @Nullable Duration deadline) {
+		@Nullable List<@Nullable Request> requests, PolicyOverrides policy, @Nullable Duration deadline,
+		@Nullable CallbackDraft callback) {
 
 	public JobDraft {
 		if (policy == null) {
 			policy = PolicyOverrides.NONE;
 		}
+	}
+
+	/** A draft without a callback. */
+	public JobDraft(@Nullable String name, @Nullable Map<String, String> labels, @Nullable Integer priority,
+			@Nullable List<@Nullable Request> requests, PolicyOverrides policy, @Nullable Duration deadline) {
+		this(name, labels, priority, requests, policy, deadline, null);
+	}
+
+	/**
+	 * A callback as a caller writes it.
+	 *
+	 * @param url absolute {@code http} or {@code https} URL
+	 * @param events the terminal events wanted; all when left out
+	 * @param progressEvery a progress event every this many results, if given
+	 * @param headers extra headers sent with every delivery
+	 */
+	public record CallbackDraft(@Nullable String url, @Nullable List<Callback.@Nullable Event> events,
+			@Nullable Integer progressEvery, @Nullable Map<String, String> headers) {
+
+		@Override
+		public String toString() {
+			return "CallbackDraft[" + this.url + ", " + ((this.headers != null) ? this.headers.size() : 0)
+					+ " header(s)]";
+		}
+
 	}
 
 	/**

@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * @param requests the requests, at least one; results are keyed by position in this list
  * @param policy concurrency, per-request timeout, retry, fail-fast, body limit, redirects
  * @param deadline optional limit for the whole job, counted from when it first starts running
+ * @param callback optional: where the job reports its end (and progress), signed
  */
 public record JobSpec(@Nullable String name, Map<String, String> labels, int priority, List<FetchRequest> requests,
-		FetchPolicy policy, @Nullable Duration deadline) {
+		FetchPolicy policy, @Nullable Duration deadline, @Nullable Callback callback) {
 
 	/** Lowest priority. */
 	public static final int MIN_PRIORITY = -1000;
@@ -65,6 +66,12 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 		}
 	}
 
+	/** A spec without a callback. */
+	public JobSpec(@Nullable String name, Map<String, String> labels, int priority, List<FetchRequest> requests,
+			FetchPolicy policy, @Nullable Duration deadline) {
+		this(name, labels, priority, requests, policy, deadline, null);
+	}
+
 	/**
 	 * What is wrong with these parts of a job, every one: its name, labels, priority, the number of
 	 * its requests and its deadline. Empty when they make a job.
@@ -97,23 +104,27 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 	}
 
 	public JobSpec withName(@Nullable String name) {
-		return new JobSpec(name, this.labels, this.priority, this.requests, this.policy, this.deadline);
+		return new JobSpec(name, this.labels, this.priority, this.requests, this.policy, this.deadline, this.callback);
 	}
 
 	public JobSpec withLabels(Map<String, String> labels) {
-		return new JobSpec(this.name, labels, this.priority, this.requests, this.policy, this.deadline);
+		return new JobSpec(this.name, labels, this.priority, this.requests, this.policy, this.deadline, this.callback);
 	}
 
 	public JobSpec withPriority(int priority) {
-		return new JobSpec(this.name, this.labels, priority, this.requests, this.policy, this.deadline);
+		return new JobSpec(this.name, this.labels, priority, this.requests, this.policy, this.deadline, this.callback);
 	}
 
 	public JobSpec withPolicy(FetchPolicy policy) {
-		return new JobSpec(this.name, this.labels, this.priority, this.requests, policy, this.deadline);
+		return new JobSpec(this.name, this.labels, this.priority, this.requests, policy, this.deadline, this.callback);
 	}
 
 	public JobSpec withDeadline(@Nullable Duration deadline) {
-		return new JobSpec(this.name, this.labels, this.priority, this.requests, this.policy, deadline);
+		return new JobSpec(this.name, this.labels, this.priority, this.requests, this.policy, deadline, this.callback);
+	}
+
+	public JobSpec withCallback(@Nullable Callback callback) {
+		return new JobSpec(this.name, this.labels, this.priority, this.requests, this.policy, this.deadline, callback);
 	}
 
 	@Override
@@ -121,7 +132,7 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 		// Request headers and bodies can hold credentials for upstreams: only counts are printed.
 		return "JobSpec[name=" + this.name + ", labels=" + this.labels + ", priority=" + this.priority + ", requests="
 				+ this.requests.size() + ", concurrency=" + this.policy.concurrency() + ", timeout="
-				+ this.policy.timeout() + ", failFast=" + this.policy.failFast() + ", deadline=" + this.deadline + "]";
+				+ this.policy.timeout() + ", failFast=" + this.policy.failFast() + ", deadline=" + this.deadline + ", callback=" + this.callback + "]";
 	}
 
 	private static @Nullable String normalName(@Nullable String name) {

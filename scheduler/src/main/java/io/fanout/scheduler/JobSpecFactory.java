@@ -70,10 +70,13 @@ public final class JobSpecFactory {
 		if (draft.deadline() != null && draft.deadline().compareTo(this.maxDeadline) > 0) {
 			violations.add(new Violation("deadline", "deadline must be at most " + this.maxDeadline));
 		}
+		JobDraft.CallbackDraft callbackDraft = draft.callback();
+		Callback callback = (callbackDraft != null) ? Callback.parse(callbackDraft.url(), callbackDraft.events(),
+				callbackDraft.progressEvery(), callbackDraft.headers(), violations) : null;
 		if (!violations.isEmpty()) {
 			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
 		}
-		return new JobSpec(draft.name(), labels, priority, requests, policy, draft.deadline());
+		return new JobSpec(draft.name(), labels, priority, requests, policy, draft.deadline(), callback);
 	}
 
 	/**

@@ -3,11 +3,13 @@ package io.fanout.api.jobs;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.api.problems.InvalidRequestException;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
@@ -46,8 +48,12 @@ class JobController implements JobsApi {
 
 	private final JsonMapper json;
 
-	JobController(JobService jobs, JobSubmissions submissions, ResultStreams streams, JsonMapper json) {
+	private final CallbackService callbacks;
+
+	JobController(JobService jobs, JobSubmissions submissions, ResultStreams streams, JsonMapper json,
+			CallbackService callbacks) {
 		this.jobs = jobs;
+		this.callbacks = callbacks;
 		this.submissions = submissions;
 		this.streams = streams;
 		this.json = json;
@@ -56,11 +62,12 @@ class JobController implements JobsApi {
 	@Override
 	public Mono<ResponseEntity<JobResponse>> submit(JobSubmission submission, @Nullable String idempotencyKey,
 			Principal principal) {
+		String owner = principal.getName();
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission))
-			.flatMap((spec) -> this.jobs.submit(principal.getName(), spec, idempotencyKey, null,
-					submission.notBefore()))
-			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
-			.map(JobController::accepted);
+			.doOnNext((spec) -> this.callbacks.checkSigning(owner, spec))
+			.flatMap((spec) -> this.jobs.submit(owner, spec, idempotencyKey, null, submission.notBefore())
+				.map((job) -> accepted(JobResponse.of(job, spec.callback(), List.of()))))
+			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader);
 	}
 
 	@Override
@@ -69,7 +76,7 @@ class JobController implements JobsApi {
 		return Mono.fromSupplier(() -> JobSubmissions.rerunDraft((rerun != null) ? rerun : RerunSubmission.NONE))
 			.flatMap((draft) -> this.jobs.rerun(principal.getName(), id, draft, idempotencyKey))
 			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
-			.map(JobController::accepted);
+			.map((job) -> accepted(JobResponse.of(job)));
 	}
 
 	/** The scheduler checks the idempotency key; the client knows it as a header. */
@@ -77,14 +84,31 @@ class JobController implements JobsApi {
 		return "idempotencyKey".equals(ex.field()) ? new InvalidRequestException(IDEMPOTENCY_KEY, ex.getMessage()) : ex;
 	}
 
-	private static ResponseEntity<JobResponse> accepted(Job job) {
-		return ResponseEntity.accepted().location(URI.create(BASE_PATH + "/" + job.id())).body(JobResponse.of(job));
+	private static ResponseEntity<JobResponse> accepted(JobResponse job) {
+		return ResponseEntity.accepted().location(URI.create(BASE_PATH + "/" + job.id())).body(job);
 	}
 
 	@Override
 	public Mono<JobResponse> get(UUID id, Principal principal) {
-		return this.jobs.get(principal.getName(), id)
-			.zipWith(this.jobs.reruns(principal.getName(), id), JobResponse::of);
+		String owner = principal.getName();
+		return this.jobs.get(owner, id)
+			.zipWith(this.jobs.reruns(owner, id), JobResponse::of)
+			.flatMap((response) -> withCallback(owner, response));
+	}
+
+	@Override
+	public Mono<ResponseEntity<JobResponse.DeliveryResponse>> redeliver(UUID id, @Nullable UUID deliveryId,
+			Principal principal) {
+		return this.callbacks.redeliver(principal.getName(), id, deliveryId)
+			.map((delivery) -> ResponseEntity.accepted().body(JobResponse.DeliveryResponse.of(delivery)));
+	}
+
+	/** The job with its callback and latest deliveries, read from the outbox (never from the spec). */
+	private Mono<JobResponse> withCallback(String owner, JobResponse job) {
+		return this.callbacks.callback(owner, job.id())
+			.flatMap((callback) -> this.callbacks.deliveries(owner, job.id())
+				.map((deliveries) -> job.withCallback(callback, deliveries)))
+			.defaultIfEmpty(job);
 	}
 
 	@Override
@@ -143,8 +167,10 @@ class JobController implements JobsApi {
 
 	@Override
 	public Mono<ResponseEntity<JobResponse>> cancel(UUID id, Principal principal) {
-		return this.jobs.cancel(principal.getName(), id)
-			.map((job) -> ResponseEntity.accepted().body(JobResponse.of(job)));
+		String owner = principal.getName();
+		return this.jobs.cancel(owner, id)
+			.flatMap((job) -> withCallback(owner, JobResponse.of(job)))
+			.map((job) -> ResponseEntity.accepted().body(job));
 	}
 
 	@Override

@@ -9,9 +9,13 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fanout.api.openapi.OpenApiFormats;
 import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.Callback;
+import io.fanout.scheduler.CallbackDelivery;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobStatus;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * @param notBefore when it may start at the earliest, if it was submitted for later
  * @param rerunOf the job it reruns, if it is a rerun
  * @param reruns its reruns, newest first; only on {@code GET /api/v1/jobs/{id}}
+ * @param callback where the job reports its end, if it does (never its headers)
+ * @param deliveries the latest deliveries of its callback, newest first
  */
 @Schema(name = "Job", description = "A job: its status and progress. Its requests are not part of it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,9 +68,13 @@ public record JobResponse(
 		@Schema(description = "For a rerun: the job whose requests it runs again.",
 				example = "019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31") @Nullable UUID rerunOf,
 		@Schema(description = "The job's reruns, newest first, at most 20. Only when getting one job, and only "
-				+ "if it has any.") @Nullable List<UUID> reruns) {
+				+ "if it has any.") @Nullable List<UUID> reruns,
+		@Nullable CallbackResponse callback,
+		@ArraySchema(arraySchema = @Schema(description = "The latest deliveries of the job's callback, newest first, "
+				+ "at most " + CallbackService.MAX_LISTED + "; present when the job has a callback."))
+		@Nullable List<DeliveryResponse> deliveries) {
 
-	/** The job as the API shows it. */
+	/** The job as the API shows it, without its callback. */
 	public static JobResponse of(Job job) {
 		return of(job, List.of());
 	}
@@ -75,7 +85,83 @@ public record JobResponse(
 		return new JobResponse(job.id(), job.name(), job.status(), Progress.of(job), job.labels(), job.priority(),
 				job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), job.deadline(),
 				(error != null) ? new Failure(error.kind(), error.message()) : null, job.scheduleId(),
-				Links.of(job.id()), job.notBefore(), job.rerunOf(), reruns.isEmpty() ? null : List.copyOf(reruns));
+				Links.of(job.id()), job.notBefore(), job.rerunOf(), reruns.isEmpty() ? null : List.copyOf(reruns), null,
+				null);
+	}
+
+	/** The job with its callback and deliveries; as it is without a callback. */
+	public static JobResponse of(Job job, @Nullable Callback callback, List<CallbackDelivery> deliveries) {
+		return of(job).withCallback(callback, deliveries);
+	}
+
+	/** This job with its callback and deliveries; as it is without a callback. */
+	JobResponse withCallback(@Nullable Callback callback, List<CallbackDelivery> deliveries) {
+		if (callback == null) {
+			return this;
+		}
+		return new JobResponse(this.id, this.name, this.status, this.progress, this.labels, this.priority,
+				this.cancelRequested, this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.error,
+				this.scheduleId, this.links, this.notBefore, this.rerunOf, this.reruns, CallbackResponse.of(callback),
+				deliveries.stream().map(DeliveryResponse::of).toList());
+	}
+
+	/**
+	 * A job's callback as the API shows it: never its headers.
+	 *
+	 * @param url where events go
+	 * @param events the terminal events reported
+	 * @param progressEvery a progress event every this many results, if asked
+	 */
+	@Schema(name = "Callback", description = "Where the job reports its end. Its headers are never shown.",
+			requiredProperties = { "url", "events" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record CallbackResponse(@Schema(example = "https://example.com/hooks/fanout") String url,
+			@Schema(example = "[\"COMPLETED\", \"FAILED\", \"CANCELLED\"]") List<Callback.Event> events,
+			@Schema(example = "1000") @Nullable Integer progressEvery) {
+
+		static CallbackResponse of(Callback callback) {
+			return new CallbackResponse(callback.url().toString(), List.copyOf(callback.events()),
+					callback.progressEvery());
+		}
+
+	}
+
+	/**
+	 * One event of a job's callback and where its delivery stands.
+	 *
+	 * @param id the delivery's id, for re-delivery
+	 * @param webhookId its {@code webhook-id} header, the same at every attempt
+	 * @param type the event
+	 * @param status pending, delivered or failed
+	 * @param attempts attempts so far
+	 * @param lastStatusCode the receiver's last answer
+	 * @param lastError why the last attempt failed
+	 * @param createdAt when the event happened
+	 * @param nextAttemptAt when it is tried next, while pending
+	 * @param lastAttemptAt when it was last tried
+	 * @param deliveredAt when a receiver accepted it
+	 */
+	@Schema(name = "CallbackDelivery", description = "One event of the job's callback and where its delivery stands.",
+			requiredProperties = { "id", "webhookId", "type", "status", "attempts", "createdAt" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record DeliveryResponse(@Schema(example = "019a7c2e-5d10-7c4e-9a55-8d2f1e0b6a31") UUID id,
+			@Schema(example = "msg_019a7c2e5d107c4e9a558d2f1e0b6a31") String webhookId,
+			@Schema(example = "job.completed",
+					allowableValues = { "job.completed", "job.failed", "job.cancelled", "job.progress" }) String type,
+			@Schema(example = "DELIVERED") CallbackDelivery.Status status, @Schema(example = "1") int attempts,
+			@Schema(example = "200") @Nullable Integer lastStatusCode,
+			@Schema(example = "the receiver answered 503") @Nullable String lastError,
+			@Schema(example = "2026-11-21T08:00:02.034Z") Instant createdAt,
+			@Schema(example = "2026-11-21T08:00:07.034Z") @Nullable Instant nextAttemptAt,
+			@Schema(example = "2026-11-21T08:00:02.101Z") @Nullable Instant lastAttemptAt,
+			@Schema(example = "2026-11-21T08:00:02.140Z") @Nullable Instant deliveredAt) {
+
+		static DeliveryResponse of(CallbackDelivery delivery) {
+			return new DeliveryResponse(delivery.id(), delivery.webhookId(), delivery.type(), delivery.status(),
+					delivery.attempts(), delivery.lastStatusCode(), delivery.lastError(), delivery.createdAt(),
+					delivery.nextAttemptAt(), delivery.lastAttemptAt(), delivery.deliveredAt());
+		}
+
 	}
 
 	/**

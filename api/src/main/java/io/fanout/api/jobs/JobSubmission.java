@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param priority higher runs first
  * @param labels labels to filter jobs by
  * @param notBefore when the job may start at the earliest
+ * @param callback where the job reports its end, signed
  */
 @Schema(name = "JobSubmission", description = "A job to run: its requests and how to run them. A schedule's "
 		+ "`template` is one too: returned, every setting is filled in and each request names its headers "
@@ -73,7 +74,41 @@ public record JobSubmission(
 				+ "then (and counts as queued for the queue's bound and the tenant's queued-jobs quota), then waits "
 				+ "for a worker as any job does. At most `fanout.scheduler.max-delay` (30 days by default) ahead; a "
 				+ "time already past means at once. The deadline still counts from when the job starts. Not "
-				+ "allowed in a schedule's template.", example = "2026-11-21T09:00:00Z") @Nullable Instant notBefore) {
+				+ "allowed in a schedule's template.", example = "2026-11-21T09:00:00Z") @Nullable Instant notBefore,
+		@Nullable Callback callback) {
+
+	/**
+	 * Where a job reports its end (and, if asked, its progress): a signed {@code POST} per event.
+	 *
+	 * @param url absolute {@code http} or {@code https} URL
+	 * @param events the terminal events wanted
+	 * @param progressEvery a progress event every this many stored results
+	 * @param headers extra headers sent with every delivery; never returned or logged
+	 */
+	@Schema(name = "CallbackSubmission", description = "Where the job reports its end: a `POST` per event, signed "
+			+ "per the Standard Webhooks specification with the tenant's secret (headers `webhook-id`, "
+			+ "`webhook-timestamp`, `webhook-signature`), retried with backoff for `fanout.callbacks.retry-period` "
+			+ "(a day by default). The body is `{\"type\": \"job.completed\", \"timestamp\": …, \"data\": <the job>}`. "
+			+ "Needs a signing secret configured for the tenant.", requiredProperties = { "url" })
+	public record Callback(
+			@Schema(description = "Absolute http or https URL, at most 2000 characters; reached through the same "
+					+ "address rules as a request's.", example = "https://example.com/hooks/fanout") @Nullable String url,
+			@Schema(description = "The terminal events to report; all three when left out.",
+					example = "[\"COMPLETED\", \"FAILED\"]") @Nullable List<io.fanout.scheduler.Callback.@Nullable Event> events,
+			@Schema(description = "A `job.progress` event each time this many more results are stored (at most one "
+					+ "per stored batch); at least 100. None when left out.", example = "1000",
+					minimum = "100") @Nullable Integer progressEvery,
+			@Schema(description = "Extra headers sent with every delivery, at most 20. Stored only to deliver: never "
+					+ "returned by the API nor logged.", example = "{\"Authorization\": \"Bearer receiver-token\"}")
+			@Nullable Map<String, String> headers) {
+
+		@Override
+		public String toString() {
+			// Headers can hold credentials for the receiver: never print them.
+			return "Callback[" + this.url + ", " + ((this.headers != null) ? this.headers.size() : 0) + " header(s)]";
+		}
+
+	}
 
 	/**
 	 * One request of a job.

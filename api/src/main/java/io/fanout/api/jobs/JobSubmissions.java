@@ -70,8 +70,11 @@ public class JobSubmissions {
 		PolicyOverrides policy = policy(submission.concurrency(), submission.timeout(), submission.retry(),
 				submission.failFast(), submission.followRedirects(), submission.maxBodySize(),
 				submission.allowRedirectToHttp(), submission.rateLimit(), submission.flowControl());
+		JobSubmission.Callback callback = submission.callback();
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
-				requests(submission.requests(), stored, violations), policy, submission.deadline());
+				requests(submission.requests(), stored, violations), policy, submission.deadline(),
+				(callback != null) ? new JobDraft.CallbackDraft(callback.url(), callback.events(),
+						callback.progressEvery(), callback.headers()) : null);
 	}
 
 	/**
@@ -85,7 +88,14 @@ public class JobSubmissions {
 				policy.concurrency(), policy.timeout(), spec.deadline(),
 				new JobSubmission.Retry(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
 				policy.failFast(), policy.followRedirects(), policy.allowRedirectToHttp(), rate(policy.rateLimit()),
-				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels(), null);
+				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels(), null,
+				callback(spec.callback()));
+	}
+
+	/** A template's callback as returned: its headers withheld, like the requests'. */
+	private static JobSubmission.@Nullable Callback callback(io.fanout.scheduler.@Nullable Callback callback) {
+		return (callback != null) ? new JobSubmission.Callback(callback.url().toString(),
+				List.copyOf(callback.events()), callback.progressEvery(), null) : null;
 	}
 
 	/**

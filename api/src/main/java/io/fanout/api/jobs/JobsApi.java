@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The jobs resource as clients see it: routes, parameters and their OpenAPI documentation,
@@ -177,6 +178,24 @@ interface JobsApi {
 			@Parameter(description = "Makes retried reruns safe, as on a submission: the same key with the same body "
 					+ "returns the first rerun; with a different body, a 422.", example = "3f1c9d52-weather-rerun-1")
 			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "redeliverJobCallback", summary = "Deliver a callback event again",
+			description = "Queues one of the job's callback deliveries again, due now, with the same `webhook-id` and "
+					+ "body and a fresh retry period: the one named by `deliveryId`, else the latest. A delivery being "
+					+ "sent at this very moment is left as it is. 409 when the job has no callback, or no such "
+					+ "delivery yet (its events come when it ends).")
+	@ApiResponse(responseCode = "202", description = "The delivery, queued again.",
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.DeliveryResponse.class)))
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+	@ApiResponse(responseCode = "409", ref = "#/components/responses/JobStateConflict")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@PostMapping(path = "/{id}/callback/redeliver", produces = JSON)
+	Mono<ResponseEntity<JobResponse.DeliveryResponse>> redeliver(@Parameter(description = JOB_ID) @PathVariable UUID id,
+			@Parameter(description = "The delivery to send again (its `id` in the job's `deliveries`); the latest "
+					+ "when left out.") @RequestParam(name = "deliveryId", required = false) @Nullable UUID deliveryId,
 			@Parameter(hidden = true) Principal principal);
 
 	@Operation(operationId = "deleteJob", summary = "Delete a job",

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.fanout.api.jobs.JobResponse;
 import io.fanout.api.jobs.PageResponses;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.SchedulePage;
 import io.fanout.scheduler.ScheduleService;
 import reactor.core.publisher.Mono;
@@ -28,14 +29,18 @@ class ScheduleController implements SchedulesApi {
 
 	private final ScheduleSubmissions submissions;
 
-	ScheduleController(ScheduleService schedules, ScheduleSubmissions submissions) {
+	private final CallbackService callbacks;
+
+	ScheduleController(ScheduleService schedules, ScheduleSubmissions submissions, CallbackService callbacks) {
 		this.schedules = schedules;
+		this.callbacks = callbacks;
 		this.submissions = submissions;
 	}
 
 	@Override
 	public Mono<ResponseEntity<ScheduleResponse>> create(ScheduleSubmission submission, Principal principal) {
 		return Mono.fromSupplier(() -> this.submissions.toSpec(submission, null))
+			.doOnNext((spec) -> this.callbacks.checkSigning(principal.getName(), spec.template()))
 			.flatMap((spec) -> this.schedules.create(principal.getName(), spec))
 			.map((schedule) -> ResponseEntity.created(URI.create(BASE_PATH + "/" + schedule.id()))
 				.body(ScheduleResponse.of(schedule)));
@@ -59,6 +64,7 @@ class ScheduleController implements SchedulesApi {
 		// The template sent back keeps the stored header values and bodies it names (JobSubmission.Request).
 		return this.schedules.get(principal.getName(), id)
 			.map((current) -> this.submissions.toSpec(submission, current.template()))
+			.doOnNext((spec) -> this.callbacks.checkSigning(principal.getName(), spec.template()))
 			.flatMap((spec) -> this.schedules.update(principal.getName(), id, spec))
 			.map(ScheduleResponse::of);
 	}

@@ -39,7 +39,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 		"spring.http.codecs.max-in-memory-size=16KB" },
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
 				pattern = "io\\.fanout\\.api\\.(jobs|problems|schedules)\\..*"))
-@Import({ SecurityConfiguration.class, ApiSliceTest.Settings.class })
+@Import({ SecurityConfiguration.class, ApiSliceTest.Settings.class, NoCallbacks.class })
 @MockitoBean(types = { ScheduleService.class, LimitsService.class })
 public @interface ApiSliceTest {
 

@@ -12,6 +12,9 @@ import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.fetch.admission.SlotLeases;
 import io.fanout.fetch.autoconfigure.FetchAutoConfiguration;
 import io.fanout.fetch.autoconfigure.FetchProperties;
+import io.fanout.scheduler.CallbackPayloads;
+import io.fanout.scheduler.CallbackProperties;
+import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.LimitsService;
@@ -19,6 +22,9 @@ import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.ScheduleService;
 import io.fanout.scheduler.ScheduleSpecFactory;
 import io.fanout.scheduler.SchedulerProperties;
+import io.fanout.scheduler.callbacks.CallbackWorker;
+import io.fanout.scheduler.callbacks.DefaultCallbackService;
+import io.fanout.scheduler.callbacks.DeliveryStore;
 import io.fanout.scheduler.jobs.DefaultJobService;
 import io.fanout.scheduler.jobs.JobQueue;
 import io.fanout.scheduler.jobs.JobRepository;
@@ -65,14 +71,15 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * {@link ScheduleService}, a {@link ScheduleTicker} on every instance (which also upserts the
  * schedules declared under {@code fanout.scheduler.schedules}) and, unless
  * {@code fanout.scheduler.worker-enabled=false}, a {@link JobWorker} running jobs through the
- * {@link FetchClient}. Every bean backs off for one of the application's own. Uses the application's
+ * {@link FetchClient}; the callback outbox's {@link CallbackService} and, with the application's
+ * {@link CallbackPayloads}, a {@link CallbackWorker} that delivers it. Every bean backs off for one of the application's own. Uses the application's
  * {@link Clock} bean if there is one. The schema comes from Flyway's migrations in
  * {@code classpath:db/migration}.
  */
 @AutoConfiguration(after = { R2dbcAutoConfiguration.class, FlywayAutoConfiguration.class,
 		FetchAutoConfiguration.class })
 @ConditionalOnSingleCandidate(ConnectionFactory.class)
-@EnableConfigurationProperties({ SchedulerProperties.class, QuotaProperties.class })
+@EnableConfigurationProperties({ SchedulerProperties.class, QuotaProperties.class, CallbackProperties.class })
 public final class SchedulerAutoConfiguration {
 
 	/** Where schedules were declared before they moved under {@code fanout.scheduler}. */
@@ -180,6 +187,38 @@ public final class SchedulerAutoConfiguration {
 			ObjectProvider<JobWorker> worker) {
 		return new DefaultScheduleService(store, jobs, firing, specs, quotas, clock.getIfAvailable(Clock::systemUTC),
 				() -> worker.ifAvailable(JobWorker::wakeUp));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeliveryStore fanoutDeliveryStore(Database database) {
+		return new DeliveryStore(database);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallbackService fanoutCallbackService(JobRepository jobs, DeliveryStore deliveries, CallbackProperties properties,
+			ObjectProvider<Clock> clock) {
+		return new DefaultCallbackService(jobs, deliveries, properties, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	/**
+	 * Delivers callbacks from this instance, through the {@link FetchClient}, with the bodies the
+	 * application's {@link CallbackPayloads} renders; none without one, or with
+	 * {@code fanout.callbacks.enabled=false}. Its lease owner name is the job worker's.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ FetchClient.class, CallbackPayloads.class })
+	@ConditionalOnBooleanProperty(name = "fanout.callbacks.enabled", matchIfMissing = true)
+	CallbackWorker fanoutCallbackWorker(DeliveryStore deliveries, JobRepository jobs, CallbackPayloads payloads,
+			FetchClient fetchClient, CallbackProperties properties, SchedulerProperties scheduler,
+			ObjectProvider<Clock> clock, ObjectProvider<JobWorker> worker, ObjectProvider<MeterRegistry> registry) {
+		JobWorker jobWorker = worker.getIfAvailable();
+		String nodeId = (jobWorker != null) ? jobWorker.nodeId()
+				: (scheduler.nodeId() != null) ? scheduler.nodeId() : defaultNodeId();
+		return new CallbackWorker(deliveries, jobs, payloads, fetchClient, properties,
+				clock.getIfAvailable(Clock::systemUTC), nodeId, registry.getIfAvailable());
 	}
 
 	@Bean

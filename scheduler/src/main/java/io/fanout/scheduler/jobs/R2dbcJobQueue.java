@@ -17,6 +17,7 @@ import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.QuotaProperties;
+import io.fanout.scheduler.callbacks.CallbackOutbox;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.Dialect;
 import io.fanout.scheduler.r2dbc.SpecCodec;
@@ -72,6 +73,8 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private final ResultFeed feed;
 
+	private final CallbackOutbox outbox;
+
 	private final QuotaProperties quotas;
 
 	private final FairShare fairShare;
@@ -102,6 +105,7 @@ public final class R2dbcJobQueue implements JobQueue {
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
 		this.results = new ResultWriter(db, this.rows.codec());
+		this.outbox = new CallbackOutbox(db);
 		this.feed = feed;
 	}
 
@@ -275,7 +279,9 @@ public final class R2dbcJobQueue implements JobQueue {
 					}
 				}
 				return fresh.isEmpty() ? Mono.<Written>empty()
-						: this.results.write(jobId, fresh, written).thenReturn(new Written(written, fresh));
+						: this.results.write(jobId, fresh, written)
+							.then(this.outbox.progressed(jobId, written, fresh.size(), latestStart(fresh)))
+							.thenReturn(new Written(written, fresh));
 			}));
 		// Published once committed (the transaction completes after its commit, its value may come
 		// before): a stream is never fed a result that the database could still lose.
@@ -286,6 +292,18 @@ public final class R2dbcJobQueue implements JobQueue {
 				this.feed.publish(jobId, written.firstSeq(), written.results());
 			}
 		}));
+	}
+
+	/**
+	 * When the last of these results started: the time of a progress event they reach. The queue
+	 * reads no clock, and a start is never in the future of the worker's clock, so the event is due.
+	 */
+	private static Instant latestStart(List<JobResult> results) {
+		Instant latest = Instant.EPOCH;
+		for (JobResult result : results) {
+			latest = result.startedAt().isAfter(latest) ? result.startedAt() : latest;
+		}
+		return latest;
 	}
 
 	/** Results a batch stored, numbered from {@code firstSeq} in storage order. */
@@ -312,7 +330,8 @@ public final class R2dbcJobQueue implements JobQueue {
 					.bind("id", jobId);
 				update = bind(update, "errorKind", (error != null) ? error.kind().name() : null, String.class);
 				update = bind(update, "errorMessage", (error != null) ? error.message() : null, String.class);
-				return update.then();
+				// The callback's event is stored with the end it reports, or neither is.
+				return update.then().then(this.outbox.ended(jobId, to, at));
 			});
 		return this.db.transactional(work);
 	}

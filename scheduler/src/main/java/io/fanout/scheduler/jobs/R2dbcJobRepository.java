@@ -22,6 +22,7 @@ import io.fanout.scheduler.JobQuery;
 import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.callbacks.CallbackOutbox;
 import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.r2dbc.Database;
@@ -61,11 +62,14 @@ public final class R2dbcJobRepository implements JobRepository {
 
 	private final ResultWriter results;
 
+	private final CallbackOutbox outbox;
+
 	public R2dbcJobRepository(Database db) {
 		this.db = db;
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
 		this.results = new ResultWriter(db, this.rows.codec());
+		this.outbox = new CallbackOutbox(db);
 	}
 
 	// Submission
@@ -123,7 +127,8 @@ public final class R2dbcJobRepository implements JobRepository {
 					.bind("key", label.getKey())
 					.bind("value", label.getValue())
 					.then())
-				.then());
+				.then())
+			.then((spec.callback() != null) ? this.outbox.save(job.id(), spec.callback()) : Mono.empty());
 		Job inserted = new Job(job.id(), job.owner(), spec.name(), spec.labels(), spec.priority(), JobStatus.QUEUED,
 				JobProgress.none(spec.requests().size()), 0, false, createdAt, null, null, deadline, null,
 				job.idempotencyKey(), job.scheduleId(), notBefore, job.rerunOf());
@@ -383,6 +388,7 @@ public final class R2dbcJobRepository implements JobRepository {
 						.one())
 						.flatMap((found) -> this.results.cancelUnresulted(jobId, found.getT2(), found.getT1(), at,
 								"job cancelled before it started"))
+						.then(this.outbox.ended(jobId, JobStatus.CANCELLED, at))
 						.thenReturn(true));
 		return this.db.transactional(work);
 	}

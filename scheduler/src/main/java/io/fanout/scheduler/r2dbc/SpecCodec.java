@@ -29,6 +29,7 @@ import io.fanout.fetch.FlowControl;
 import io.fanout.fetch.Rate;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.RetryPolicy.RetryOn;
+import io.fanout.scheduler.Callback;
 import io.fanout.scheduler.JobSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
@@ -86,6 +87,8 @@ public final class SpecCodec {
 				"{}", Map.of("value", "$.value"));
 		return JobSpec.of(List.of(request), FetchPolicy.DEFAULT)
 			.withDeadline(Duration.ofSeconds(1))
+			.withCallback(new Callback(URI.create("http://localhost/callback"), null, Callback.MIN_PROGRESS_EVERY,
+					Map.of("Authorization", "warm-up")))
 			.withName("warm-up")
 			.withLabels(Map.of("key", "value"));
 	}
@@ -170,8 +173,12 @@ public final class SpecCodec {
 		return (value == null) ? Map.of() : this.json.readValue(value, OBJECT_MAP);
 	}
 
-	/** Version 1 of the stored spec. Durations in milliseconds. */
-	public record StoredSpec(int version, List<StoredRequest> requests, StoredPolicy policy, @Nullable Long deadlineMillis) {
+	/**
+	 * Version 1 of the stored spec. Durations in milliseconds. The callback came later: left out when
+	 * there is none, so that specs stored before read, and fingerprint, as they did.
+	 */
+	public record StoredSpec(int version, List<StoredRequest> requests, StoredPolicy policy, @Nullable Long deadlineMillis,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredCallback callback) {
 
 		public static StoredSpec of(JobSpec spec) {
 			List<StoredRequest> requests = new ArrayList<>(spec.requests().size());
@@ -181,7 +188,7 @@ public final class SpecCodec {
 			}
 			Duration deadline = spec.deadline();
 			return new StoredSpec(1, requests, StoredPolicy.of(spec.policy()),
-					(deadline != null) ? deadline.toMillis() : null);
+					(deadline != null) ? deadline.toMillis() : null, StoredCallback.of(spec.callback()));
 		}
 
 		public JobSpec toSpec(@Nullable String name, Map<String, String> labels, int priority) {
@@ -191,7 +198,8 @@ public final class SpecCodec {
 						orEmpty(request.headers()), request.body(), orEmpty(request.extract())));
 			}
 			return new JobSpec(name, labels, priority, fetchRequests, this.policy.toPolicy(),
-					(this.deadlineMillis != null) ? Duration.ofMillis(this.deadlineMillis) : null);
+					(this.deadlineMillis != null) ? Duration.ofMillis(this.deadlineMillis) : null,
+					(this.callback != null) ? this.callback.toCallback() : null);
 		}
 
 		private static Map<String, String> orEmpty(@Nullable Map<String, String> map) {
@@ -245,6 +253,34 @@ public final class SpecCodec {
 					this.maxBodySize, this.followRedirects, this.maxRedirects, Boolean.TRUE.equals(this.allowRedirectToHttp),
 					(this.rateLimit != null) ? this.rateLimit.toRate() : null,
 					(this.flowControl != null) ? this.flowControl.toFlow() : null);
+		}
+
+	}
+
+	/** A callback as stored; its headers are kept like a request's. */
+	public record StoredCallback(String url, List<String> events, @Nullable Integer progressEvery,
+			Map<String, String> headers) {
+
+		public StoredCallback {
+			headers = (headers != null) ? new LinkedHashMap<>(headers) : new LinkedHashMap<>();
+		}
+
+		static @Nullable StoredCallback of(@Nullable Callback callback) {
+			return (callback != null) ? new StoredCallback(callback.url().toString(),
+					callback.events().stream().map(Enum::name).sorted().toList(), callback.progressEvery(),
+					callback.headers()) : null;
+		}
+
+		Callback toCallback() {
+			Set<Callback.Event> events = EnumSet.noneOf(Callback.Event.class);
+			this.events.forEach((name) -> events.add(Callback.Event.valueOf(name)));
+			return new Callback(URI.create(this.url), events, this.progressEvery, this.headers);
+		}
+
+		@Override
+		public String toString() {
+			// Headers can hold credentials for the receiver.
+			return "StoredCallback[" + this.url + ", " + this.headers.size() + " header(s)]";
 		}
 
 	}
