@@ -31,6 +31,7 @@ interface CallerApi {
 	@ApiResponse(responseCode = "200", description = "The caller.",
 			content = @Content(mediaType = JSON, schema = @Schema(implementation = CallerResponse.class)))
 	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
 	@GetMapping(produces = JSON)
 	Mono<CallerResponse> get(@Parameter(hidden = true) Authentication authentication);
 
