@@ -32,6 +32,14 @@ public interface FetchClient {
 	Flux<FetchOutcome> fetchAll(List<FetchRequest> requests, FetchPolicy policy, IntPredicate include,
 			FetchScope scope);
 
+	/**
+	 * What {@code scope}'s requests to the hosts it has used recently look like now, for read-only
+	 * views; hosts sorted by name. Bounded: only hosts whose breaker for the tenant is kept.
+	 */
+	default List<UpstreamState> upstreams(FetchScope scope) {
+		return List.of();
+	}
+
 	/** Fetches one request; its outcome has index 0. */
 	default Mono<FetchOutcome> fetch(FetchRequest request, FetchPolicy policy) {
 		return fetchAll(List.of(request), policy).next();

@@ -50,6 +50,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * otherwise (with {@code Retry-After: 1} if asked), recording when it refused;</li>
  * <li>{@code /json}, {@code /html} and {@code /image} answer a small weather document, a small page
  * and a few bytes of PNG;</li>
+ * <li>{@code /hostile} answers JSON whose {@code value} and {@code script} are HTML that would run
+ * script if a page rendered them as markup;</li>
  * <li>{@code /big/{mebibytes}[/declared][/text]} streams that many MiB, with a {@code Content-Length}
  * if declared, as text if asked (else as bytes);</li>
  * <li>{@code /redirect?to={url}} answers 302 to the URL;</li>
@@ -61,6 +63,10 @@ import reactor.netty.http.server.HttpServerResponse;
 public final class TestUpstream implements AutoCloseable {
 
 	private static final String WEATHER = "{\"current_condition\":{\"tmp\":21,\"desc\":\"Sunny\"},\"tags\":[\"a\",\"b\"]}";
+
+	/** Values that would run script if a page put them in its markup. */
+	private static final String HOSTILE = "{\"value\":\"<img src=x onerror=alert(1)>\","
+			+ "\"script\":\"<script>alert(2)</script>\"}";
 
 	private static final String PAGE = "<html><head><title>Fanout</title></head><body>"
 			+ "<h1 class=\"title\">Hello, scraper</h1><a class=\"next\" href=\"/page/2\">next</a></body></html>";
@@ -289,6 +295,8 @@ public final class TestUpstream implements AutoCloseable {
 						response);
 			case "json":
 				return response.header("Content-Type", "application/json").sendString(Mono.just(WEATHER)).then();
+			case "hostile":
+				return response.header("Content-Type", "application/json").sendString(Mono.just(HOSTILE)).then();
 			case "html":
 				return response.header("Content-Type", "text/html; charset=utf-8").sendString(Mono.just(PAGE)).then();
 			case "image":

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param status only jobs in one of these statuses
  * @param label only jobs with every one of these labels, each {@code key:value}
  * @param scheduleId only jobs submitted by this schedule
+ * @param name only jobs of exactly this name
  * @param limit most jobs on the page
  * @param cursor the previous page's {@code nextCursor}
  */
@@ -34,6 +35,7 @@ record JobListParameters(
 				array = @ArraySchema(schema = @Schema(type = "string", example = "team:weather")))
 		@Nullable List<String> label,
 		@Parameter(description = "Only jobs submitted by this schedule.") @Nullable UUID scheduleId,
+		@Parameter(description = "Only jobs of exactly this name.", example = "weather") @Nullable String name,
 		@Parameter(description = "Most jobs on the page, 1 to 1000.", schema = @Schema(type = "integer",
 				format = "int32", minimum = "1", maximum = "1000", defaultValue = "50")) @Nullable Integer limit,
 		@Parameter(description = PageParameters.CURSOR) @Nullable String cursor) {
@@ -60,7 +62,7 @@ record JobListParameters(
 			throw new InvalidRequestException(errors);
 		}
 		return new JobQuery((this.status != null) ? Set.copyOf(this.status) : Set.of(), labels, this.scheduleId,
-				after, size);
+				(this.name != null && !this.name.isEmpty()) ? this.name : null, after, size);
 	}
 
 }

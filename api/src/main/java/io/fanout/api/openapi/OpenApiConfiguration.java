@@ -8,6 +8,7 @@ import io.fanout.api.problems.ProblemType;
 import io.fanout.api.security.SecurityConfiguration;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
@@ -23,6 +24,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,6 +87,23 @@ class OpenApiConfiguration {
 			.addSecurityItem(new SecurityRequirement().addList(BEARER_SCHEME));
 	}
 
+	/**
+	 * Every operation that changes something answers 403 to a viewer key: documented once here rather
+	 * than on each operation, so that no new operation can miss it.
+	 */
+	@Bean
+	OpenApiCustomizer forbiddenForViewers() {
+		return (openApi) -> openApi.getPaths()
+			.values()
+			.forEach((path) -> path.readOperationsMap().forEach((method, operation) -> {
+				if (method != PathItem.HttpMethod.GET && method != PathItem.HttpMethod.HEAD
+						&& operation.getResponses() != null) {
+					operation.getResponses()
+						.addApiResponse("403", new ApiResponse().$ref("#/components/responses/Forbidden"));
+				}
+			}));
+	}
+
 	private static Schema<?> problemSchema() {
 		return new ObjectSchema().description("An error, as RFC 9457 Problem Details.")
 			.addProperty("type", new StringSchema().format("uri")
@@ -144,6 +163,9 @@ class OpenApiConfiguration {
 		responses.put("Unauthorized", problemResponse(ProblemType.UNAUTHORIZED,
 				"Missing or invalid credentials.", "Authentication is required: send an API key in the "
 						+ SecurityConfiguration.API_KEY_HEADER + " header.", Map.of()));
+		responses.put("Forbidden", problemResponse(ProblemType.FORBIDDEN,
+				"The credentials are a viewer key (`fanout.security.viewer-keys`): it may read, not change anything.",
+				"This key is read-only: it may not change anything.", Map.of()));
 		responses.put("NotFound", problemResponse(ProblemType.NOT_FOUND,
 				"No such job or schedule for this tenant (another tenant's is not found either).",
 				"job 019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31 not found", Map.of()));

@@ -24,11 +24,12 @@ final class ApiKeyAuthenticationManager implements ReactiveAuthenticationManager
 			return Mono.empty();
 		}
 		return Mono.fromSupplier(() -> {
-			String tenant = this.keys.tenantOf(key);
-			if (tenant == null) {
+			ApiKeys.Holder holder = this.keys.holderOf(key);
+			if (holder == null) {
 				throw new InvalidApiKeyException();
 			}
-			return ApiKeyAuthenticationToken.authenticated(tenant);
+			return ApiKeyAuthenticationToken.authenticated(holder.tenant(),
+					holder.readOnly() ? Access.READ_ONLY : Access.READ_WRITE);
 		});
 	}
 

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -22,38 +24,50 @@ final class ApiKeys {
 
 	private static final SecureRandom random = new SecureRandom();
 
-	private final Map<String, byte[]> digests;
+	private final List<Entry> entries;
 
-	private ApiKeys(Map<String, byte[]> digests) {
-		this.digests = digests;
+	private ApiKeys(List<Entry> entries) {
+		this.entries = entries;
+	}
+
+	/** Keys by tenant, every one with full access. */
+	static ApiKeys of(Map<String, String> keysByTenant) {
+		return of(keysByTenant, Map.of());
 	}
 
 	/**
-	 * Keys by tenant; tenants and keys must not be blank, tenants have no {@code :} (the mark of other
-	 * sources' tenants), and no key may serve two tenants.
+	 * Keys by tenant with full access, and read-only ({@code viewer}) keys by tenant; tenants and keys
+	 * must not be blank, tenants have no {@code :} (the mark of other sources' tenants), and no key
+	 * may serve two tenants or both roles.
 	 */
-	static ApiKeys of(Map<String, String> keysByTenant) {
-		Map<String, byte[]> digests = new LinkedHashMap<>();
-		Map<String, String> tenantsByKey = new LinkedHashMap<>();
+	static ApiKeys of(Map<String, String> keysByTenant, Map<String, String> viewerKeysByTenant) {
+		List<Entry> entries = new ArrayList<>();
+		Map<String, String> ownersByKey = new LinkedHashMap<>();
+		add(entries, ownersByKey, "fanout.security.api-keys", keysByTenant, false);
+		add(entries, ownersByKey, "fanout.security.viewer-keys", viewerKeysByTenant, true);
+		return new ApiKeys(List.copyOf(entries));
+	}
+
+	private static void add(List<Entry> entries, Map<String, String> ownersByKey, String property,
+			Map<String, String> keysByTenant, boolean readOnly) {
 		keysByTenant.forEach((tenant, key) -> {
 			if (tenant == null || tenant.isBlank() || tenant.length() > 200) {
-				throw new IllegalArgumentException("fanout.security.api-keys: tenant names are 1 to 200 characters");
+				throw new IllegalArgumentException(property + ": tenant names are 1 to 200 characters");
 			}
 			if (tenant.indexOf(':') >= 0) {
-				throw new IllegalArgumentException("fanout.security.api-keys: tenant '" + tenant
+				throw new IllegalArgumentException(property + ": tenant '" + tenant
 						+ "' contains ':', which is reserved for tenants of other sources (jwt:<claim>)");
 			}
 			if (key == null || key.isBlank()) {
-				throw new IllegalArgumentException("fanout.security.api-keys." + tenant + " must not be blank");
+				throw new IllegalArgumentException(property + "." + tenant + " must not be blank");
 			}
-			String other = tenantsByKey.put(key, tenant);
+			String owner = property + "." + tenant;
+			String other = ownersByKey.put(key, owner);
 			if (other != null) {
-				throw new IllegalArgumentException(
-						"fanout.security.api-keys: tenants '" + other + "' and '" + tenant + "' have the same key");
+				throw new IllegalArgumentException(other + " and " + owner + " have the same key");
 			}
-			digests.put(tenant, digest(key));
+			entries.add(new Entry(tenant, readOnly, digest(key)));
 		});
-		return new ApiKeys(Map.copyOf(digests));
 	}
 
 	/** A new random key: 32 bytes from a {@link SecureRandom}, URL-safe Base64. */
@@ -63,22 +77,28 @@ final class ApiKeys {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
-	/** The tenant whose key this is, or null. */
-	@Nullable String tenantOf(String presented) {
+	/** Who holds this key, or null. */
+	@Nullable Holder holderOf(String presented) {
 		byte[] digest = digest(presented);
-		String match = null;
-		for (Map.Entry<String, byte[]> entry : this.digests.entrySet()) {
+		Holder match = null;
+		for (Entry entry : this.entries) {
 			// No early exit: every configured key is compared.
-			if (MessageDigest.isEqual(digest, entry.getValue())) {
-				match = entry.getKey();
+			if (MessageDigest.isEqual(digest, entry.digest())) {
+				match = new Holder(entry.tenant(), entry.readOnly());
 			}
 		}
 		return match;
 	}
 
+	/** The tenant whose key this is, or null. */
+	@Nullable String tenantOf(String presented) {
+		Holder holder = holderOf(presented);
+		return (holder != null) ? holder.tenant() : null;
+	}
+
 	/** How many keys there are. */
 	int size() {
-		return this.digests.size();
+		return this.entries.size();
 	}
 
 	private static byte[] digest(String key) {
@@ -88,6 +108,18 @@ final class ApiKeys {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is not available", ex);
 		}
+	}
+
+	/**
+	 * The holder of a key.
+	 *
+	 * @param tenant the tenant it acts for
+	 * @param readOnly whether it is a viewer key: it may read, not change anything
+	 */
+	record Holder(String tenant, boolean readOnly) {
+	}
+
+	private record Entry(String tenant, boolean readOnly, byte[] digest) {
 	}
 
 }

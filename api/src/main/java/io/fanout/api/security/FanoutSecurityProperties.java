@@ -16,14 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * case); when empty and no JWT resource server is configured, a key for the tenant {@code default} is
  * generated at startup and logged once. Tenant names of API keys may not contain {@code :}, which is
  * reserved for tenants of other sources ({@code jwt:<claim>})
+ * @param viewerKeys read-only API keys by tenant, {@code fanout.security.viewer-keys.<tenant>=<key>}: a
+ * viewer key reads the tenant's jobs, results, schedules and limits (for the dashboard, say) and gets a
+ * 403 for anything that would change them. A tenant may have both kinds; no key may be both
  * @param jwt how bearer JWTs map to tenants, when
  * {@code spring.security.oauth2.resourceserver.jwt.*} is configured
  */
 @ConfigurationProperties("fanout.security")
-public record FanoutSecurityProperties(@DefaultValue Map<String, String> apiKeys, @DefaultValue Jwt jwt) {
+public record FanoutSecurityProperties(@DefaultValue Map<String, String> apiKeys,
+		@DefaultValue Map<String, String> viewerKeys, @DefaultValue Jwt jwt) {
 
 	public FanoutSecurityProperties {
 		apiKeys = Map.copyOf(apiKeys);
+		viewerKeys = Map.copyOf(viewerKeys);
 	}
 
 	/**

@@ -16,6 +16,7 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OA
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
@@ -37,7 +38,9 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * configured, a bearer JWT whose {@code fanout.security.jwt.tenant-claim} names the tenant
  * ({@code jwt:<claim>}, a namespace of its own), under a required issuer, audience and expiry
  * ({@link StrictJwtDecoder}). Everything
- * else (health probes, Swagger UI, the OpenAPI document) is open. Stateless: no session, no CSRF
+ * else (health probes, Swagger UI, the OpenAPI document, the dashboard's static files) is open. A
+ * viewer key ({@code fanout.security.viewer-keys}) may only read: anything but {@code GET} and
+ * {@code HEAD} under {@code /api/**} gets a 403 ({@link Access}). Stateless: no session, no CSRF
  * token, no login page. With neither keys nor JWTs configured, a key is generated and logged once, so
  * the API is never open by accident.
  */
@@ -65,7 +68,7 @@ public class SecurityConfiguration {
 					+ "(FANOUT_SECURITY_API_KEYS_<TENANT>).%n", ApiKeys.GENERATED_TENANT, key));
 			keys = Map.of(ApiKeys.GENERATED_TENANT, key);
 		}
-		return new ApiKeyAuthenticationManager(ApiKeys.of(keys));
+		return new ApiKeyAuthenticationManager(ApiKeys.of(keys, properties.viewerKeys()));
 	}
 
 	@Bean
@@ -84,10 +87,17 @@ public class SecurityConfiguration {
 			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers(HttpMethod.GET, "/api/**")
+				.authenticated()
+				.pathMatchers(HttpMethod.HEAD, "/api/**")
+				.authenticated()
+				.pathMatchers("/api/**")
+				.hasAuthority(Access.WRITE_AUTHORITY)
+				.anyExchange()
+				.permitAll())
 			.exceptionHandling((handling) -> handling.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler((exchange, denied) -> problemWriter.write(exchange,
-						ProblemType.FORBIDDEN.problem("This tenant may not do this."))))
+						ProblemType.FORBIDDEN.problem("This key is read-only: it may not change anything."))))
 			.addFilterAt(apiKeyFilter(apiKeys, entryPoint), SecurityWebFiltersOrder.AUTHENTICATION);
 		if (decoder != null) {
 			http.oauth2ResourceServer((server) -> server.authenticationEntryPoint(entryPoint)
@@ -119,7 +129,7 @@ public class SecurityConfiguration {
 			if (value == null || value.isBlank() || JWT_TENANT_PREFIX.length() + value.length() > 200) {
 				return Mono.error(new InvalidBearerTokenException("The token has no usable '" + claim + "' claim."));
 			}
-			return Mono.just(new JwtAuthenticationToken(jwt, List.of(), JWT_TENANT_PREFIX + value));
+			return Mono.just(new JwtAuthenticationToken(jwt, Access.READ_WRITE.authorities(), JWT_TENANT_PREFIX + value));
 		};
 	}
 

@@ -38,6 +38,28 @@ class ApiKeysTests {
 	}
 
 	@Test
+	void viewerKeysActForTheirTenantReadOnly() {
+		ApiKeys keys = ApiKeys.of(Map.of("team-a", "key-a-0123456789"), Map.of("team-a", "view-a-0123456789"));
+
+		assertThat(keys.holderOf("key-a-0123456789")).isEqualTo(new ApiKeys.Holder("team-a", false));
+		assertThat(keys.holderOf("view-a-0123456789")).isEqualTo(new ApiKeys.Holder("team-a", true));
+		assertThat(keys.size()).isEqualTo(2);
+	}
+
+	@Test
+	void aKeyCannotBeBothAWriterAndAViewer() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ApiKeys.of(Map.of("team-a", "same-key-0123"), Map.of("team-b", "same-key-0123")))
+			.withMessage("fanout.security.api-keys.team-a and fanout.security.viewer-keys.team-b have the same key");
+	}
+
+	@Test
+	void viewerKeysFollowTheSameRules() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.of(Map.of(), Map.of("team-a", "")))
+			.withMessage("fanout.security.viewer-keys.team-a must not be blank");
+	}
+
+	@Test
 	void tenantNamesWithTheMarkOfAnotherSourceAreRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ApiKeys.of(Map.of("jwt:team-a", "key-a-0123456789")))
 			.withMessageContaining("tenant 'jwt:team-a' contains ':'");

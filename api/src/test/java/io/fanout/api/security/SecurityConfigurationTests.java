@@ -97,7 +97,7 @@ class SecurityConfigurationTests {
 	}
 
 	private static FanoutSecurityProperties properties(Map<String, String> keys) {
-		return new FanoutSecurityProperties(keys, new FanoutSecurityProperties.Jwt("sub", null, List.of()));
+		return new FanoutSecurityProperties(keys, Map.of(), new FanoutSecurityProperties.Jwt("sub", null, List.of()));
 	}
 
 	private static ObjectProvider<ReactiveJwtDecoder> decoder(ReactiveJwtDecoder decoder) {

@@ -163,21 +163,6 @@ class TenantIsolationIntegrationTests extends FanoutIntegrationTest {
 		return ids("X-API-Key", key);
 	}
 
-	private Map<String, Object> submit(String header, String value, String json) {
-		return this.client.post()
-			.uri("/api/v1/jobs")
-			.header(header, value)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(json)
-			.exchange()
-			.expectStatus()
-			.isAccepted()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
-	}
-
 	@SuppressWarnings("unchecked")
 	private List<Object> ids(String header, String value) {
 		Map<String, Object> page = this.client.get()

@@ -25,7 +25,8 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * The whole application on a random port, with its embedded H2 database in a directory of its own
  * under {@code target/}, fetching from a {@link TestUpstream} on 127.0.0.1 (the one network allowed),
- * two tenants with API keys and JWTs signed by {@link TestJwts} (issuer and audience configured).
+ * two tenants with API keys (and a viewer key for {@code tenant-a}) and JWTs signed by {@link TestJwts}
+ * (issuer and audience configured).
  * Short scheduler intervals keep the tests quick; nothing is asserted about speed. Test classes extending this without adding
  * configuration share one running application.
  */
@@ -33,6 +34,7 @@ import org.springframework.util.function.SingletonSupplier;
 		properties = { "fanout.fetch.allowed-networks=127.0.0.1/32", "fanout.fetch.default-policy.max-attempts=1",
 				"fanout.security.api-keys.tenant-a=" + FanoutIntegrationTest.KEY_A,
 				"fanout.security.api-keys.tenant-b=" + FanoutIntegrationTest.KEY_B,
+				"fanout.security.viewer-keys.tenant-a=" + FanoutIntegrationTest.VIEWER_KEY_A,
 				"fanout.scheduler.max-requests-per-job=1000", "fanout.scheduler.poll-interval=200ms",
 				"fanout.scheduler.cancel-check-interval=100ms", "fanout.scheduler.result-batch-interval=50ms",
 				"fanout.scheduler.stream-poll-interval=50ms", "spring.http.codecs.max-in-memory-size=1MB",
@@ -43,8 +45,13 @@ public abstract class FanoutIntegrationTest {
 	/** The API key of {@code tenant-a}. */
 	public static final String KEY_A = "integration-key-tenant-a-7c1e";
 
+	/** A read-only (viewer) key of {@code tenant-a}. */
+	public static final String VIEWER_KEY_A = "integration-viewer-tenant-a-5b0f";
+
 	/** The API key of {@code tenant-b}. */
 	public static final String KEY_B = "integration-key-tenant-b-42d9";
+
+	private static final String API_KEY = "X-API-Key";
 
 	/** Where this test run keeps its data, under {@code target/}. */
 	protected static final Path DATA = dataDirectory();
@@ -69,9 +76,14 @@ public abstract class FanoutIntegrationTest {
 
 	/** Submits a job as the tenant of {@code key}; expects 202 and answers the job. */
 	protected Map<String, Object> submit(String key, String json) {
+		return submit(API_KEY, key, json);
+	}
+
+	/** Submits a job with these credentials ({@code X-API-Key} or {@code Authorization}); answers it. */
+	protected Map<String, Object> submit(String header, String credentials, String json) {
 		return this.client.post()
 			.uri("/api/v1/jobs")
-			.header("X-API-Key", key)
+			.header(header, credentials)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(json)
 			.exchange()
@@ -85,9 +97,14 @@ public abstract class FanoutIntegrationTest {
 
 	/** The job, as the tenant of {@code key} sees it. */
 	protected Map<String, Object> job(String key, Object id) {
+		return job(API_KEY, key, id);
+	}
+
+	/** The job, as the tenant of these credentials sees it. */
+	protected Map<String, Object> job(String header, String credentials, Object id) {
 		return this.client.get()
 			.uri("/api/v1/jobs/" + id)
-			.header("X-API-Key", key)
+			.header(header, credentials)
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -99,10 +116,15 @@ public abstract class FanoutIntegrationTest {
 
 	/** Polls the job until its status is {@code status}, as a client would; answers it. */
 	protected Map<String, Object> awaitStatus(String key, Object id, String status) {
+		return awaitStatus(API_KEY, key, id, status);
+	}
+
+	/** Polls the job with these credentials until its status is {@code status}; answers it. */
+	protected Map<String, Object> awaitStatus(String header, String credentials, Object id, String status) {
 		return Awaitility.await()
 			.atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(50))
-			.until(() -> job(key, id), hasStatus(status));
+			.until(() -> job(header, credentials, id), hasStatus(status));
 	}
 
 	private static Predicate<Map<String, Object>> hasStatus(String status) {

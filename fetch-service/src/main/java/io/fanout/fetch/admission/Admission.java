@@ -223,6 +223,11 @@ public final class Admission {
 		return (limits != null) ? limits.throttle.rate() : 0;
 	}
 
+	/** What configuration says of {@code host}. */
+	public HostSettings settings(String host) {
+		return this.hostSettings.apply(host);
+	}
+
 	/** Drops the state of {@code host} if nothing uses it: for a host that turned out to be refused. */
 	public void forget(String host) {
 		this.hosts.forget(host);

@@ -1,6 +1,8 @@
 package io.fanout.fetch.http;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import io.fanout.fetch.FetchScope;
@@ -42,6 +44,19 @@ final class HostGuards {
 	/** The breaker of this tenant's requests to this host, if one is kept. */
 	@Nullable CircuitBreaker find(FetchScope scope, String host) {
 		return this.breakers.find(key(scope, host));
+	}
+
+	/** The breakers of this tenant, by host. */
+	Map<String, CircuitBreaker> of(FetchScope scope) {
+		String prefix = scope.tenant() + "@";
+		Map<String, CircuitBreaker> found = new TreeMap<>();
+		this.breakers.snapshot().forEach((key, breaker) -> {
+			// Hosts never contain '@'; a tenant named "a" must not see tenant "a@b"'s breakers.
+			if (key.startsWith(prefix) && key.indexOf('@', prefix.length()) < 0) {
+				found.put(key.substring(prefix.length()), breaker);
+			}
+		});
+		return found;
 	}
 
 	/** Drops the breaker of a tenant and host that never reached the host, if nothing was recorded. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,7 @@ import io.fanout.fetch.FetchOutcome;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.UpstreamState;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.admission.Admission;
@@ -184,6 +186,28 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	 */
 	public Optional<CircuitBreaker> breaker(FetchScope scope, String host) {
 		return Optional.ofNullable(this.guards.find(scope, host));
+	}
+
+	@Override
+	public List<UpstreamState> upstreams(FetchScope scope) {
+		List<UpstreamState> states = new ArrayList<>();
+		this.guards.of(scope).forEach((host, breaker) -> {
+			CircuitBreaker.Metrics metrics = breaker.getMetrics();
+			Admission.HostSettings settings = this.admission.settings(host);
+			double slowedDownTo = this.admission.slowDown(host);
+			states.add(new UpstreamState(host, breaker.getState().name(), rate(metrics.getFailureRate()),
+					rate(metrics.getSlowCallRate()), metrics.getNumberOfSuccessfulCalls(),
+					metrics.getNumberOfFailedCalls(), metrics.getNumberOfNotPermittedCalls(),
+					this.admission.inFlight(host), this.admission.waiting(host), settings.maxConcurrency(),
+					(settings.rate() != null) ? settings.rate().perSecond() : null,
+					(slowedDownTo > 0) ? slowedDownTo : null));
+		});
+		return states;
+	}
+
+	/** Resilience4j reports -1 for a rate until the window holds its minimum number of calls. */
+	private static @Nullable Float rate(float rate) {
+		return (rate < 0) ? null : rate;
 	}
 
 	@Override

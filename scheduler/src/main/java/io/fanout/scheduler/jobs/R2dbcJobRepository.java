@@ -263,6 +263,10 @@ public final class R2dbcJobRepository implements JobRepository {
 			select.append(" AND j.schedule_id = :scheduleId");
 			params.put("scheduleId", query.scheduleId());
 		}
+		if (query.name() != null) {
+			select.append(" AND j.name = :name");
+			params.put("name", query.name());
+		}
 		if (query.cursor() != null) {
 			select.append(" AND j.id < :cursor");
 			params.put("cursor", query.cursor());

@@ -195,7 +195,8 @@ abstract class JobStoreContractTests {
 		for (int i = 0; i < 7; i++) {
 			Map<String, String> labels = (i % 2 == 0) ? Map.of("parity", "even", "team", "a") : Map.of("parity", "odd");
 			jobs.add(this.jobs.insert(new NewJob(TestIds.next(this.t0.plusSeconds(i)), "alice",
-					spec(1).withLabels(labels), null, (i < 3) ? schedule : null, this.t0.plusSeconds(i)))
+					spec(1).withLabels(labels).withName((i == 5) ? "five" : null), null, (i < 3) ? schedule : null,
+					this.t0.plusSeconds(i)))
 				.block(TIMEOUT));
 		}
 		insert("bob", spec(1), null);
@@ -221,6 +222,10 @@ abstract class JobStoreContractTests {
 		assertThat(this.jobs.list("alice", JobQuery.all().withScheduleId(schedule)).block(TIMEOUT).items())
 			.extracting(Job::id)
 			.containsExactly(jobs.get(2).id(), jobs.get(1).id(), jobs.get(0).id());
+		assertThat(this.jobs.list("alice", JobQuery.all().withName("five")).block(TIMEOUT).items())
+			.extracting(Job::id)
+			.containsExactly(jobs.get(5).id());
+		assertThat(this.jobs.list("bob", JobQuery.all().withName("five")).block(TIMEOUT).items()).isEmpty();
 		claim("node-a", 1);
 		assertThat(this.jobs.list("alice", JobQuery.all().withStatuses(Set.of(JobStatus.RUNNING))).block(TIMEOUT).items())
 			.extracting(Job::id)
