@@ -223,7 +223,7 @@ class KubernetesManifestsTests {
 		assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
 		assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
 		assertThat(hpa.getSpec().getMetrics()).extracting(KubernetesManifestsTests::metricName)
-			.containsExactlyInAnyOrder("fanout_jobs_queued", "fanout_jobs_running");
+			.containsExactly("fanout_tenant_jobs");
 		List<NetworkPolicyEgressRule> database = manifests.named(NetworkPolicy.class, "fanout-database").getSpec().getEgress();
 		assertThat(database).singleElement()
 			.satisfies((rule) -> assertThat(rule.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(5432));
@@ -239,7 +239,7 @@ class KubernetesManifestsTests {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> trigger = (Map<String, Object>) ((List<?>) map(scaled, "spec").get("triggers")).get(0);
 		assertThat(trigger.get("type")).isEqualTo("prometheus");
-		assertThat((String) map(trigger, "metadata").get("query")).contains("fanout_jobs_queued", "fanout_jobs_running");
+		assertThat((String) map(trigger, "metadata").get("query")).contains("fanout_tenant_jobs");
 		assertThat(map(trigger, "metadata").get("threshold"))
 			.isEqualTo(value("fanout.scheduler.max-concurrent-jobs", environment(manifests)));
 	}
