@@ -116,7 +116,7 @@ public record JobResponse(
 			requiredProperties = { "url", "events" })
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record CallbackResponse(@Schema(example = "https://example.com/hooks/fanout") String url,
-			@Schema(example = "[\"COMPLETED\", \"FAILED\", \"CANCELLED\"]") List<Callback.Event> events,
+			List<Callback.Event> events,
 			@Schema(example = "1000") @Nullable Integer progressEvery) {
 
 		static CallbackResponse of(Callback callback) {

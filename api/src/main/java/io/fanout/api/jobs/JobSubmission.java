@@ -93,8 +93,7 @@ public record JobSubmission(
 	public record Callback(
 			@Schema(description = "Absolute http or https URL, at most 2000 characters; reached through the same "
 					+ "address rules as a request's.", example = "https://example.com/hooks/fanout") @Nullable String url,
-			@Schema(description = "The terminal events to report; all three when left out.",
-					example = "[\"COMPLETED\", \"FAILED\"]") @Nullable List<io.fanout.scheduler.Callback.@Nullable Event> events,
+			@Schema(description = "The terminal events to report; all three when left out.") @Nullable List<io.fanout.scheduler.Callback.@Nullable Event> events,
 			@Schema(description = "A `job.progress` event each time this many more results are stored (at most one "
 					+ "per stored batch); at least 100. None when left out.", example = "1000",
 					minimum = "100") @Nullable Integer progressEvery,

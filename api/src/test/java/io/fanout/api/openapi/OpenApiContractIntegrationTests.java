@@ -75,8 +75,7 @@ class OpenApiContractIntegrationTests extends FanoutIntegrationTest {
 		assertThat(operations).containsExactlyInAnyOrder("get /api/v1/jobs", "post /api/v1/jobs",
 				"get /api/v1/jobs/{id}", "delete /api/v1/jobs/{id}", "post /api/v1/jobs/{id}/cancel",
 				"post /api/v1/jobs/{id}/callback/redeliver", "post /api/v1/jobs/{id}/rerun",
-				"post /api/v1/jobs/{id}/callback/redeliver",
-				"get /api/v1/jobs/{id}/results", "get /api/v1/limits", "get /api/v1/schedules", "post /api/v1/schedules",
+				"get /api/v1/jobs/{id}/results", "get /api/v1/limits", "get /api/v1/me", "get /api/v1/upstreams", "get /api/v1/schedules", "post /api/v1/schedules",
 				"get /api/v1/schedules/{id}", "put /api/v1/schedules/{id}", "delete /api/v1/schedules/{id}",
 				"post /api/v1/schedules/{id}/pause", "post /api/v1/schedules/{id}/resume",
 				"post /api/v1/schedules/{id}/trigger");
