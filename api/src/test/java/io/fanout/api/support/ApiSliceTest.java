@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 import java.time.Clock;
 
 import io.fanout.api.security.SecurityConfiguration;
+import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.autoconfigure.FetchProperties;
 import io.fanout.scheduler.JobSpecFactory;
 import io.fanout.scheduler.LimitsService;
@@ -40,7 +41,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
 				pattern = "io\\.fanout\\.api\\.(jobs|problems|schedules)\\..*"))
 @Import({ SecurityConfiguration.class, ApiSliceTest.Settings.class, NoCallbacks.class })
-@MockitoBean(types = { ScheduleService.class, LimitsService.class })
+@MockitoBean(types = { ScheduleService.class, LimitsService.class, FetchClient.class })
 public @interface ApiSliceTest {
 
 	/** The API key of {@code tenant-a}. */
