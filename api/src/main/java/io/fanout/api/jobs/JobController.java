@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.fanout.api.problems.InvalidRequestException;
 import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.InvalidJobSpecException;
-import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.ResultPage;
