@@ -84,12 +84,15 @@ public record JobSubmission(
 	 * @param events the terminal events wanted
 	 * @param progressEvery a progress event every this many stored results
 	 * @param headers extra headers sent with every delivery; never returned or logged
+	 * @param headerNames in a schedule's template: the names of its headers; sent, those not in
+	 * {@code headers} keep their stored values
 	 */
 	@Schema(name = "CallbackSubmission", description = "Where the job reports its end: a `POST` per event, signed "
 			+ "per the Standard Webhooks specification with the tenant's secret (headers `webhook-id`, "
 			+ "`webhook-timestamp`, `webhook-signature`), retried with backoff for `fanout.callbacks.retry-period` "
 			+ "(a day by default). The body is `{\"type\": \"job.completed\", \"timestamp\": …, \"data\": <the job>}`. "
 			+ "Needs a signing secret configured for the tenant.", requiredProperties = { "url" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Callback(
 			@Schema(description = "Absolute http or https URL, at most 2000 characters; reached through the same "
 					+ "address rules as a request's.", example = "https://example.com/hooks/fanout") @Nullable String url,
@@ -99,7 +102,11 @@ public record JobSubmission(
 					minimum = "100") @Nullable Integer progressEvery,
 			@Schema(description = "Extra headers sent with every delivery, at most 20. Stored only to deliver: never "
 					+ "returned by the API nor logged.", example = "{\"Authorization\": \"Bearer receiver-token\"}")
-			@Nullable Map<String, String> headers) {
+			@Nullable Map<String, String> headers,
+			@Schema(description = "In a schedule's template: the names of the callback's headers, returned instead "
+					+ "of their values. Sent back on `PUT` with the same callback `url`, the named headers not sent "
+					+ "in `headers` keep their stored values.", example = "[\"Authorization\"]")
+			@Nullable List<String> headerNames) {
 
 		@Override
 		public String toString() {

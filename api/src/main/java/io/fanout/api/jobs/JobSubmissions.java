@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * Turns a {@link JobSubmission} into the scheduler's {@link JobSpec}, and a stored spec back into the
  * submission that makes it. The rules (defaults, limits, every invalid field by its path) are the
  * scheduler's {@link JobSpecFactory}'s; this class only carries the API's fields over, and keeps the
- * stored header values and bodies that a schedule's template sent back names ({@link StoredValues}).
+ * stored header values and bodies (of requests and the callback) that a schedule's template sent back
+ * names ({@link StoredValues}).
  * Schedules use it for their job template.
  */
 @Component
@@ -74,7 +75,7 @@ public class JobSubmissions {
 		return new JobDraft(submission.name(), submission.labels(), submission.priority(),
 				requests(submission.requests(), stored, violations), policy, submission.deadline(),
 				(callback != null) ? new JobDraft.CallbackDraft(callback.url(), callback.events(),
-						callback.progressEvery(), callback.headers()) : null);
+						callback.progressEvery(), StoredValues.keptHeaders(callback, stored, violations)) : null);
 	}
 
 	/**
@@ -89,13 +90,7 @@ public class JobSubmissions {
 				new JobSubmission.Retry(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
 				policy.failFast(), policy.followRedirects(), policy.allowRedirectToHttp(), rate(policy.rateLimit()),
 				flow(policy.flowControl()), policy.maxBodySize(), spec.priority(), spec.labels(), null,
-				callback(spec.callback()));
-	}
-
-	/** A template's callback as returned: its headers withheld, like the requests'. */
-	private static JobSubmission.@Nullable Callback callback(io.fanout.scheduler.@Nullable Callback callback) {
-		return (callback != null) ? new JobSubmission.Callback(callback.url().toString(),
-				List.copyOf(callback.events()), callback.progressEvery(), null) : null;
+				(spec.callback() != null) ? StoredValues.withheld(spec.callback()) : null);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.Violation;
+import io.fanout.scheduler.Callback;
 import io.fanout.scheduler.InvalidJobSpecException;
 import io.fanout.scheduler.JobDraft;
 import io.fanout.scheduler.JobSpec;
@@ -17,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link #withheld}); a request sent back keeps the stored values of the headers it names in
  * {@code headerNames} but does not send in {@code headers} (generated clients send an empty map), and
  * without {@code body} but with {@code hasBody: true} the stored body, from the request at the same
- * position if it has the same URL ({@link #kept}). Anything else it names is a violation, never
- * a silently dropped header.
+ * position if it has the same URL ({@link #kept}). A callback's headers are kept the same way, from the
+ * stored callback with the same URL. Anything else it names is a violation, never a silently dropped
+ * header.
  */
 final class StoredValues {
 
@@ -42,7 +44,8 @@ final class StoredValues {
 		Map<String, String> headers = request.headers();
 		List<String> names = request.headerNames();
 		if (names != null && !names.isEmpty()) {
-			headers = keptHeaders(headers, names, previous, path, violations);
+			headers = keptHeaders(headers, names, (previous != null) ? previous.headers() : null, path,
+					"the stored request at this position", nothingStored("`headers` with their values"), violations);
 		}
 		String body = request.body();
 		if (body == null && Boolean.TRUE.equals(request.hasBody())) {
@@ -60,8 +63,34 @@ final class StoredValues {
 		return new JobDraft.Request(request.url(), request.method(), headers, body, request.extract());
 	}
 
+	/** {@code callback} as returned: its header names instead of its headers. */
+	static JobSubmission.Callback withheld(Callback callback) {
+		return new JobSubmission.Callback(callback.url().toString(), List.copyOf(callback.events()),
+				callback.progressEvery(), null, List.copyOf(callback.headers().keySet()));
+	}
+
+	/**
+	 * The headers of {@code callback} as the scheduler's draft: those it names in {@code headerNames} but
+	 * does not send are taken from {@code stored}'s callback, if that has the same URL.
+	 */
+	static @Nullable Map<String, String> keptHeaders(JobSubmission.Callback callback, @Nullable JobSpec stored,
+			List<Violation> violations) {
+		List<String> names = callback.headerNames();
+		if (names == null || names.isEmpty()) {
+			return callback.headers();
+		}
+		Callback previous = (stored != null) ? stored.callback() : null;
+		Map<String, String> previousHeaders = (previous != null && previous.url().toString().equals(callback.url()))
+				? previous.headers() : null;
+		return keptHeaders(callback.headers(), names, previousHeaders, "callback", "the stored callback",
+				"no stored callback with this URL to keep it from (only a schedule's PUT keeps stored values): "
+						+ "send `headers` with their values",
+				violations);
+	}
+
 	private static @Nullable Map<String, String> keptHeaders(@Nullable Map<String, String> sent, List<String> names,
-			@Nullable FetchRequest previous, String path, List<Violation> violations) {
+			@Nullable Map<String, String> previous, String path, String storedOne, String nothingStored,
+			List<Violation> violations) {
 		Map<String, String> headers = (sent != null) ? new LinkedHashMap<>(sent) : new LinkedHashMap<>();
 		for (int i = 0; i < names.size(); i++) {
 			String name = names.get(i);
@@ -69,13 +98,13 @@ final class StoredValues {
 				continue;
 			}
 			if (previous == null) {
-				violations.add(new Violation(path + ".headerNames", nothingStored("`headers` with their values")));
+				violations.add(new Violation(path + ".headerNames", nothingStored));
 				return sent;
 			}
-			Map.Entry<String, String> stored = header(previous.headers(), name);
+			Map.Entry<String, String> stored = header(previous, name);
 			if (stored == null) {
-				violations.add(new Violation(path + ".headerNames[" + i + "]", "the stored request at this position "
-						+ "has no such header to keep: send it in `headers`, or leave its name out"));
+				violations.add(new Violation(path + ".headerNames[" + i + "]", storedOne
+						+ " has no such header to keep: send it in `headers`, or leave its name out"));
 			}
 			else {
 				headers.put(stored.getKey(), stored.getValue());

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +81,36 @@ class CallbacksIntegrationTests extends FanoutIntegrationTest {
 		assertThat(this.json.writeValueAsString(delivered)).doesNotContain("t0ken-9f2");
 		Thread.sleep(300);
 		assertThat(received(path)).as("delivered once").hasSize(1);
+	}
+
+	@Test
+	void aScheduleReadBackAndPutAsItIsKeepsItsCallbackHeaders() {
+		String path = "/hooks/scheduled";
+		Map<String, Object> created = schedule("POST", "/api/v1/schedules", """
+				{"name": "with-callback", "enabled": false, "trigger": {"fixedRate": "PT1H"},
+				 "template": {"requests": [{"url": %s}],
+				              "callback": {"url": %s, "events": ["COMPLETED"], "headers": {"X-Receiver-Token": "sch3dule-t0ken"}}}}"""
+			.formatted(quoted(upstream.url("/ok/scheduled")), quoted(receiver.url(path))), 201);
+		String schedule = "/api/v1/schedules/" + created.get("id");
+		Map<String, Object> read = schedule("GET", schedule, null, 200);
+		Map<String, Object> callback = (Map<String, Object>) ((Map<String, Object>) read.get("template")).get("callback");
+		assertThat(callback).containsEntry("headerNames", List.of("X-Receiver-Token")).doesNotContainKey("headers");
+		assertThat(read.toString()).doesNotContain("sch3dule-t0ken");
+
+		schedule("PUT", schedule, this.json.writeValueAsString(read), 200);
+		Object jobId = schedule("POST", schedule + "/trigger", null, 202).get("id");
+		awaitStatus(KEY_A, jobId, "COMPLETED");
+		TestReceiver.Received request = Awaitility.await().atMost(WAIT).until(() -> received(path), (list) -> !list.isEmpty()).get(0);
+		assertThat(request.header("x-receiver-token")).as("kept through the round trip").isEqualTo("sch3dule-t0ken");
+
+		// Names a header the stored callback does not have, or the stored callback had another URL: a 400.
+		callback.put("headerNames", List.of("X-Receiver-Token", "X-Other"));
+		assertThat(schedule("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
+			.contains("template.callback.headerNames[1]");
+		callback.put("headerNames", List.of("X-Receiver-Token"));
+		callback.put("url", receiver.url("/hooks/elsewhere"));
+		assertThat(schedule("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
+			.contains("template.callback.headerNames");
 	}
 
 	@Test
@@ -182,6 +214,21 @@ class CallbacksIntegrationTests extends FanoutIntegrationTest {
 		return "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/callback" + path)) + "}], \"callback\": {\"url\": "
 				+ quoted(receiver.url(path)) + ((events != null) ? ", \"events\": " + events : "")
 				+ ((headers != null) ? ", \"headers\": {" + headers + "}" : "") + "}}";
+	}
+
+	private Map<String, Object> schedule(String method, String uri, String body, int status) {
+		WebTestClient.RequestBodySpec request = this.client.method(HttpMethod.valueOf(method))
+			.uri(uri)
+			.header("X-API-Key", KEY_A);
+		WebTestClient.RequestHeadersSpec<?> sent = (body != null)
+				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : request;
+		return sent.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
 	}
 
 	private static List<TestReceiver.Received> received(String path) {
