@@ -83,7 +83,7 @@ public final class JobSpecFactory {
 	 * The spec of a rerun: the original's requests at {@code indexes}, in that order, headers and
 	 * bodies as stored, under the original's policy with the draft's settings in place of those it
 	 * names ({@link FetchPolicy#apply}, against this server's limits, as for a submission), and the
-	 * original's name, labels, priority and deadline unless the draft gives others.
+	 * original's name, labels, priority and deadline unless the draft gives others; its callback always.
 	 * @throws InvalidJobSpecException naming every invalid setting of the draft
 	 */
 	public JobSpec rerun(JobSpec original, List<Integer> indexes, RerunDraft draft) {
@@ -107,7 +107,8 @@ public final class JobSpecFactory {
 			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
 		}
 		List<FetchRequest> requests = indexes.stream().map(original.requests()::get).toList();
-		return new JobSpec(name, labels, priority, requests, policy, deadline);
+		// It reports where the original does: the same callback, its headers included.
+		return new JobSpec(name, labels, priority, requests, policy, deadline).withCallback(original.callback());
 	}
 
 	/**

@@ -72,10 +72,13 @@ class JobController implements JobsApi {
 	@Override
 	public Mono<ResponseEntity<JobResponse>> rerun(UUID id, @Nullable RerunSubmission rerun,
 			@Nullable String idempotencyKey, Principal principal) {
+		String owner = principal.getName();
 		return Mono.fromSupplier(() -> JobSubmissions.rerunDraft((rerun != null) ? rerun : RerunSubmission.NONE))
-			.flatMap((draft) -> this.jobs.rerun(principal.getName(), id, draft, idempotencyKey))
+			.flatMap((draft) -> this.jobs.rerun(owner, id, draft, idempotencyKey))
 			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
-			.map((job) -> accepted(JobResponse.of(job)));
+			// A rerun inherits the original's callback: the answer shows it, as GET does.
+			.flatMap((job) -> withCallback(owner, JobResponse.of(job)))
+			.map(JobController::accepted);
 	}
 
 	/** The scheduler checks the idempotency key; the client knows it as a header. */

@@ -86,31 +86,45 @@ class CallbacksIntegrationTests extends FanoutIntegrationTest {
 	@Test
 	void aScheduleReadBackAndPutAsItIsKeepsItsCallbackHeaders() {
 		String path = "/hooks/scheduled";
-		Map<String, Object> created = schedule("POST", "/api/v1/schedules", """
+		Map<String, Object> created = call("POST", "/api/v1/schedules", """
 				{"name": "with-callback", "enabled": false, "trigger": {"fixedRate": "PT1H"},
 				 "template": {"requests": [{"url": %s}],
 				              "callback": {"url": %s, "events": ["COMPLETED"], "headers": {"X-Receiver-Token": "sch3dule-t0ken"}}}}"""
 			.formatted(quoted(upstream.url("/ok/scheduled")), quoted(receiver.url(path))), 201);
 		String schedule = "/api/v1/schedules/" + created.get("id");
-		Map<String, Object> read = schedule("GET", schedule, null, 200);
+		Map<String, Object> read = call("GET", schedule, null, 200);
 		Map<String, Object> callback = (Map<String, Object>) ((Map<String, Object>) read.get("template")).get("callback");
 		assertThat(callback).containsEntry("headerNames", List.of("X-Receiver-Token")).doesNotContainKey("headers");
 		assertThat(read.toString()).doesNotContain("sch3dule-t0ken");
 
-		schedule("PUT", schedule, this.json.writeValueAsString(read), 200);
-		Object jobId = schedule("POST", schedule + "/trigger", null, 202).get("id");
+		call("PUT", schedule, this.json.writeValueAsString(read), 200);
+		Object jobId = call("POST", schedule + "/trigger", null, 202).get("id");
 		awaitStatus(KEY_A, jobId, "COMPLETED");
 		TestReceiver.Received request = Awaitility.await().atMost(WAIT).until(() -> received(path), (list) -> !list.isEmpty()).get(0);
 		assertThat(request.header("x-receiver-token")).as("kept through the round trip").isEqualTo("sch3dule-t0ken");
 
 		// Names a header the stored callback does not have, or the stored callback had another URL: a 400.
 		callback.put("headerNames", List.of("X-Receiver-Token", "X-Other"));
-		assertThat(schedule("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
+		assertThat(call("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
 			.contains("template.callback.headerNames[1]");
 		callback.put("headerNames", List.of("X-Receiver-Token"));
 		callback.put("url", receiver.url("/hooks/elsewhere"));
-		assertThat(schedule("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
+		assertThat(call("PUT", schedule, this.json.writeValueAsString(read), 400).toString())
 			.contains("template.callback.headerNames");
+	}
+
+	@Test
+	void aRerunInheritsTheCallbackAndItsAnswerShowsIt() {
+		String path = "/hooks/rerun";
+		Object original = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/status/500/cb-rerun"))
+				+ "}], \"callback\": {\"url\": " + quoted(receiver.url(path)) + ", \"events\": [\"COMPLETED\"]}}")
+			.get("id");
+		awaitStatus(KEY_A, original, "COMPLETED");
+		Map<String, Object> rerun = call("POST", "/api/v1/jobs/" + original + "/rerun", null, 202);
+		assertThat(rerun.get("callback")).isEqualTo(Map.of("url", receiver.url(path), "events", List.of("COMPLETED")));
+		assertThat(rerun).containsEntry("deliveries", List.of());
+		awaitStatus(KEY_A, rerun.get("id"), "COMPLETED");
+		Awaitility.await().atMost(WAIT).until(() -> received(path), (list) -> list.size() == 2);
 	}
 
 	@Test
@@ -216,7 +230,7 @@ class CallbacksIntegrationTests extends FanoutIntegrationTest {
 				+ ((headers != null) ? ", \"headers\": {" + headers + "}" : "") + "}}";
 	}
 
-	private Map<String, Object> schedule(String method, String uri, String body, int status) {
+	private Map<String, Object> call(String method, String uri, String body, int status) {
 		WebTestClient.RequestBodySpec request = this.client.method(HttpMethod.valueOf(method))
 			.uri(uri)
 			.header("X-API-Key", KEY_A);
