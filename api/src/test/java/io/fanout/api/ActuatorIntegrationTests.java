@@ -56,7 +56,7 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 	}
 
 	@Test
-	void prometheusExposesTheFetchMetrics() {
+	void prometheusExposesTheFetchStreamAndPoolMetrics() {
 		Map<String, Object> job = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/metrics")) + "}]}");
 		awaitStatus(KEY_A, job.get("id"), "COMPLETED");
 
@@ -69,7 +69,11 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 			.contains("fanout_fetch_hosts_kept")
 			// Breakers are kept per tenant and host, outside Resilience4j's registry and its meters.
 			.doesNotContain("resilience4j_circuitbreaker_state")
-			.contains("http_server_requests_seconds_count");
+			.contains("http_server_requests_seconds_count")
+			// Live result streams, and the database connection pool (Spring Boot binds R2DBC pool meters).
+			.contains("fanout_api_streams_open ")
+			.contains("r2dbc_pool_acquired_connections")
+			.contains("r2dbc_pool_pending_connections");
 	}
 
 	@Test

@@ -7,10 +7,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -28,8 +31,17 @@ class ResultStreams {
 	/** Open streams by tenant; a tenant without any has no entry, so the map holds active tenants only. */
 	private final Map<String, Integer> open = new ConcurrentHashMap<>();
 
-	ResultStreams(StreamProperties properties) {
+	ResultStreams(StreamProperties properties, ObjectProvider<MeterRegistry> meters) {
 		this.properties = properties;
+		// Summed over tenants: a tag per tenant would grow with every tenant that ever streamed.
+		meters.ifAvailable((registry) -> Gauge.builder("fanout.api.streams.open", this,
+				ResultStreams::totalOpen)
+			.description("Live result streams (NDJSON and SSE) open on this instance")
+			.register(registry));
+	}
+
+	private double totalOpen() {
+		return this.open.values().stream().mapToInt(Integer::intValue).sum();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import io.fanout.api.support.FanoutIntegrationTest;
 import org.awaitility.Awaitility;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
@@ -41,6 +42,9 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 
 	@Autowired
 	private ResultStreams streams;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void twoHundredStreamsOfOneTenantLeaveAnotherTenantUnaffectedAndOneMoreIsRefused() {
@@ -77,6 +81,7 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
 				.until(() -> this.streams.openStreams("tenant-a") == STREAMS);
+			assertThat(openStreamsGauge()).isEqualTo(STREAMS);
 
 			// Tenant B's job of 20 quick requests runs as it would on an idle instance.
 			long start = System.nanoTime();
@@ -131,7 +136,12 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 		}
 		// A client gone is a stream closed: the tenant's count falls back.
 		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> this.streams.openStreams("tenant-a") == 0);
+		assertThat(openStreamsGauge()).isZero();
 		awaitStatus(KEY_A, jobA, "CANCELLED");
+	}
+
+	private double openStreamsGauge() {
+		return this.meters.get("fanout.api.streams.open").gauge().value();
 	}
 
 }
