@@ -118,6 +118,27 @@ public final class FanoutProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sends SIGTERM, as Kubernetes does to stop a pod, without waiting; {@link #awaitExit} waits.
+	 */
+	public void terminate() {
+		this.process.destroy();
+	}
+
+	/** Waits for the process to exit, at most {@code timeout}; answers its exit code. */
+	public int awaitExit(Duration timeout) {
+		try {
+			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("Fanout did not exit within " + timeout + "; its log:\n" + tail(log()));
+			}
+			return this.process.exitValue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Whether the process is running. */
 	public boolean isAlive() {
 		return this.process != null && this.process.isAlive();
