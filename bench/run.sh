@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario (docs/benchmarks.md): builds Fanout and the harness, then runs the
 # harness, which starts the upstream stub and Fanout in processes of their own. Extra options go
-# to the harness, e.g.  bench/run.sh --postgres   or   bench/run.sh --scenarios S1,S3 --runs 5
+# to the harness, e.g.  bench/run.sh --quick   or   bench/run.sh --postgres   or   bench/run.sh --scenarios S1,S3 --runs 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests -pl api,bench -am package

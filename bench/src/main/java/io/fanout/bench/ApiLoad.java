@@ -23,8 +23,6 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class ApiLoad {
 
-	private static final Duration DURATION = Duration.ofSeconds(10);
-
 	private static final int CONNECTIONS = 64;
 
 	private final String baseUrl;
@@ -35,7 +33,11 @@ final class ApiLoad {
 
 	private final Path workDir;
 
-	ApiLoad(String baseUrl, String apiKey, String upstreamUrl, Path workDir) {
+	/** How long each of the two loads runs. */
+	private final Duration duration;
+
+	ApiLoad(String baseUrl, String apiKey, String upstreamUrl, Path workDir, Duration duration) {
+		this.duration = duration;
 		this.baseUrl = baseUrl;
 		this.apiKey = apiKey;
 		this.upstreamUrl = upstreamUrl;
@@ -50,10 +52,10 @@ final class ApiLoad {
 		String postUrl = this.baseUrl + "/api/v1/jobs";
 		boolean wrk = hasWrk();
 		Result get = wrk ? wrk("GET", getUrl, null) : builtIn(HttpMethod.GET, getUrl, null);
-		report.apiLoad("S6", "GET /jobs/{id}, " + CONNECTIONS + " connections, " + DURATION.toSeconds() + " s",
+		report.apiLoad("S6", "GET /jobs/{id}, " + CONNECTIONS + " connections, " + this.duration.toSeconds() + " s",
 				get.rate, get.p99Millis, get.errors, wrk ? "wrk" : "built-in");
 		Result post = wrk ? wrk("POST", postUrl, body) : builtIn(HttpMethod.POST, postUrl, body);
-		report.apiLoad("S6", "POST /jobs (1 request), " + CONNECTIONS + " connections, " + DURATION.toSeconds() + " s",
+		report.apiLoad("S6", "POST /jobs (1 request), " + CONNECTIONS + " connections, " + this.duration.toSeconds() + " s",
 				post.rate, post.p99Millis, post.errors, wrk ? "wrk" : "built-in");
 	}
 
@@ -79,7 +81,7 @@ final class ApiLoad {
 			lua.append("wrk.body = [[").append(body).append("]]\n");
 		}
 		Files.writeString(script, lua);
-		Process process = new ProcessBuilder("wrk", "-t2", "-c" + CONNECTIONS, "-d" + DURATION.toSeconds() + "s",
+		Process process = new ProcessBuilder("wrk", "-t2", "-c" + CONNECTIONS, "-d" + this.duration.toSeconds() + "s",
 				"--latency", "-s", script.toString(), url)
 			.redirectErrorStream(true)
 			.start();
@@ -120,7 +122,7 @@ final class ApiLoad {
 		ConcurrentHistogram latencies = new ConcurrentHistogram(3);
 		AtomicLong errors = new AtomicLong();
 		AtomicLong done = new AtomicLong();
-		long end = System.nanoTime() + DURATION.toNanos();
+		long end = System.nanoTime() + this.duration.toNanos();
 		try {
 			Flux.range(0, CONNECTIONS).flatMap(worker -> Mono.defer(() -> {
 				long start = System.nanoTime();
@@ -140,12 +142,12 @@ final class ApiLoad {
 						errors.incrementAndGet();
 						return Mono.empty();
 					});
-			}).repeat(() -> System.nanoTime() < end), CONNECTIONS).blockLast(DURATION.plusSeconds(30));
+			}).repeat(() -> System.nanoTime() < end), CONNECTIONS).blockLast(this.duration.plusSeconds(30));
 		}
 		finally {
 			connections.dispose();
 		}
-		return new Result(done.get() / (DURATION.toNanos() / 1e9), latencies.getValueAtPercentile(99) / 1000.0,
+		return new Result(done.get() / (this.duration.toNanos() / 1e9), latencies.getValueAtPercentile(99) / 1000.0,
 				errors.get());
 	}
 

@@ -29,7 +29,14 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code --runs N} (default 3), {@code --scenarios S1,S4} (default all), {@code --scale F} to
  * divide request counts (smoke runs), {@code --out DIR}, {@code --fanout-jvm "-Xmx…"} (default
  * {@code -Xmx256m -XX:+UseSerialGC}, docs/deployment.md), {@code --no-cds} to start Fanout with plain
- * {@code java -jar} instead of its deployment form.
+ * {@code java -jar} instead of its deployment form ({@code --image-script}, default
+ * {@code deploy/image/fanout.sh}, prepares and starts that form), {@code --s8-requests N} (default
+ * 1,000,000), {@code --quick}: one measured run, request counts divided by 10, S8 at 20,000, S6 for
+ * 3 s, no S1 at concurrency 1 and no plain {@code java -jar} start-up (the check before a
+ * performance commit).
+ * <p>
+ * Each scenario's row also shows the Fanout process's GC time and allocation over its measured
+ * runs, read through JMX ({@link JvmMeter}).
  */
 public final class Bench {
 
@@ -73,6 +80,9 @@ public final class Bench {
 						}
 					});
 				}
+				if (!this.options.postgresOnly && this.options.wants("S8")) {
+					phase("S8", () -> s8(baseline));
+				}
 				if ((this.options.postgres || this.options.postgresOnly) && this.options.wants("S4")) {
 					phase("PostgreSQL", () -> {
 						resetPostgresDatabase();
@@ -81,7 +91,7 @@ public final class Bench {
 								"--spring.r2dbc.username=postgres", "--spring.r2dbc.password=",
 								"--spring.flyway.url=jdbc:postgresql://127.0.0.1:5432/fanout_bench",
 								"--spring.flyway.user=postgres", "--spring.flyway.password="))) {
-							s4(new FanoutApi(fanout.baseUrl(), API_KEY), baseline, "postgres");
+							s4(new FanoutApi(fanout.baseUrl(), API_KEY), fanout.meter(), baseline, "postgres");
 						}
 					});
 				}
@@ -117,9 +127,12 @@ public final class Bench {
 	}
 
 	private void runScenarios(FanoutApi api, FanoutProcess fanout, Baseline baseline, String store) throws Exception {
+		JvmMeter meter = (fanout != null) ? fanout.meter() : null;
 		if (this.options.wants("S1")) {
-			s1(api, baseline, 3);
-			s1(api, baseline, 1);
+			s1(api, meter, baseline, 3);
+			if (!this.options.quick) {
+				s1(api, meter, baseline, 1);
+			}
 		}
 		if (this.options.wants("S2")) {
 			fanOut(api, fanout, baseline, "S2", scaled(10_000) + " × 1 s, concurrency 1,000", scaled(10_000), 1000, 1000,
@@ -130,24 +143,27 @@ public final class Bench {
 					scaled(10_000), 2000, 1.5, true);
 		}
 		if (this.options.wants("S4")) {
-			s4(api, baseline, store);
+			s4(api, meter, baseline, store);
 		}
 		if (this.options.wants("S5")) {
-			s5(api);
+			s5(api, meter);
 		}
 		if (this.options.wants("S6") && fanout != null) {
-			new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out).run(this.report);
+			new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out,
+					Duration.ofSeconds(this.options.quick ? 3 : 10))
+				.run(this.report);
 		}
 	}
 
 	/** S1: the classic three slow requests. */
-	private void s1(FanoutApi api, Baseline baseline, int concurrency) throws Exception {
+	private void s1(FanoutApi api, JvmMeter meter, Baseline baseline, int concurrency) throws Exception {
 		String url = stubUrl("/sleep/2000");
 		double floor = 2.0 * (3 / concurrency);
 		String body = api.jobBody(url, 3, concurrency, Duration.ofSeconds(30));
-		Measured fanout = measure(() -> api.runJob(body, Duration.ofMinutes(2)));
+		Measured fanout = measureFanout(meter, () -> api.runJob(body, Duration.ofMinutes(2)));
 		Measured bare = measureBaseline(baseline, () -> baseline.run(url, 3, concurrency));
 		this.report.scenario("S1", "3 × 2 s, concurrency " + concurrency, floor, 1.05, fanout.stats, bare.stats, null);
+		this.report.usage(fanout.usage);
 	}
 
 	private void fanOut(FanoutApi api, FanoutProcess fanout, Baseline baseline, String name, String label, int count,
@@ -160,32 +176,39 @@ public final class Bench {
 		if (rss && fanout != null) {
 			fanout.resetPeakRss();
 		}
-		Measured measured = measure(() -> api.runJob(body, Duration.ofMinutes(5)));
+		Measured measured = measureFanout((fanout != null) ? fanout.meter() : null,
+				() -> api.runJob(body, Duration.ofMinutes(5)));
 		Double peakRss = (rss && fanout != null) ? fanout.peakRssMib() : null;
 		this.report.scenario(name, label, floor, target, measured.stats, bare.stats, peakRss);
+		this.report.usage(measured.usage);
 	}
 
 	/** S4: throughput of instant requests, as fetches per second, against the baseline's. */
-	private void s4(FanoutApi api, Baseline baseline, String store) throws Exception {
+	private void s4(FanoutApi api, JvmMeter meter, Baseline baseline, String store) throws Exception {
 		String url = stubUrl("/");
 		int count = scaled(100_000);
 		for (int concurrency : new int[] { 100, 1000 }) {
 			String body = api.jobBody(url, count, concurrency, Duration.ofSeconds(30));
 			Measured bare = measureBaseline(baseline, () -> baseline.run(url, count, concurrency));
-			Measured measured = measure(() -> api.runJob(body, Duration.ofMinutes(10)));
+			Measured measured = measureFanout(meter, () -> api.runJob(body, Duration.ofMinutes(10)));
 			this.report.throughput("S4", count + " × instant, concurrency " + concurrency + " (" + store + ")", count,
 					measured.stats, bare.stats, 0.5);
+			this.report.usage(measured.usage);
 		}
 	}
 
 	/** S5: 200 jobs of 500 instant requests submitted at once. */
-	private void s5(FanoutApi api) throws Exception {
+	private void s5(FanoutApi api, JvmMeter meter) throws Exception {
 		int jobs = 200;
 		int perJob = scaled(500);
 		String body = api.jobBody(stubUrl("/"), perJob, 50, Duration.ofSeconds(30));
 		List<Double> totals = new ArrayList<>();
 		List<Double> spreads = new ArrayList<>();
+		JvmMeter.Sample measuredFrom = null;
 		for (int run = -1; run < this.options.runs; run++) {
+			if (run == 0 && meter != null) {
+				measuredFrom = meter.sample();
+			}
 			long start = System.nanoTime();
 			List<CompletableFuture<String>> submitted = new ArrayList<>();
 			for (int i = 0; i < jobs; i++) {
@@ -210,6 +233,93 @@ public final class Bench {
 		}
 		this.report.jobs("S5", jobs + " jobs × " + perJob + " instant, concurrency 50 each", jobs * perJob,
 				Stats.of(totals), Stats.of(spreads));
+		if (measuredFrom != null) {
+			this.report.usage(meter.sample().since(measuredFrom, this.options.runs));
+		}
+	}
+
+	/**
+	 * S8: one job of {@code --s8-requests} instant requests at concurrency 1,000 in the default
+	 * {@code -Xmx256m}, submitted as one JSON body to a Fanout whose per-job cap
+	 * ({@code fanout.scheduler.max-requests-per-job}) and request-body limit are raised to fit it.
+	 * Reports what happens: refused (the answer), failed (an {@code OutOfMemoryError} in the log or the
+	 * process gone), or completed, with fetches/s against the bare client, the first results page and
+	 * the whole NDJSON stream read back. No warm-up on Fanout's side: the job is its own.
+	 */
+	private void s8(Baseline baseline) throws Exception {
+		int count = this.options.s8Requests;
+		int concurrency = 1000;
+		String url = stubUrl("/");
+		String workload = String.format("one job of %,d × instant, concurrency 1,000, %s", count,
+				String.join(" ", this.options.fanoutJvm));
+		baseline.run(url, Math.max(1, count / 10), concurrency);
+		List<Double> bareSeconds = new ArrayList<>();
+		for (int i = 0; i < this.options.runs; i++) {
+			bareSeconds.add(baseline.run(url, count, concurrency).toNanos() / 1e9);
+		}
+		baseline.closeConnections();
+		Stats bare = Stats.of(bareSeconds);
+		try (FanoutProcess fanout = startFanout("s8", List.of("--fanout.scheduler.max-requests-per-job=" + count,
+				"--spring.http.codecs.max-in-memory-size=1GB"))) {
+			FanoutApi api = new FanoutApi(fanout.baseUrl(), API_KEY);
+			String body = api.jobBody(url, count, concurrency, Duration.ofSeconds(30));
+			JvmMeter.Sample from = fanout.meter().sample();
+			List<Double> seconds = new ArrayList<>();
+			// The GC and allocation figures cover the jobs up to completion, not the reading back.
+			JvmMeter.Sample completed = null;
+			String outcome = null;
+			for (int run = 0; run < this.options.runs && outcome == null; run++) {
+				long start = System.nanoTime();
+				String id;
+				try {
+					id = api.submitAsync(body).join();
+				}
+				catch (RuntimeException ex) {
+					outcome = failure(fanout, "refused", ex);
+					break;
+				}
+				try {
+					JsonNode job = api.awaitFinished(id, start + TimeUnit.MINUTES.toNanos(30));
+					seconds.add((System.nanoTime() - start) / 1e9);
+					completed = fanout.meter().sample();
+					FanoutApi.requireCompleted(job);
+					int page = api.firstResultPage(id, 1000);
+					long streamStart = System.nanoTime();
+					long streamed = api.streamResults(id);
+					if (page != Math.min(1000, count) || streamed != count) {
+						outcome = String.format("completed, but results page had %d, stream %,d", page, streamed);
+					}
+					else if (run == this.options.runs - 1) {
+						outcome = String.format("completed; results page 1,000, stream %,d in %.1f s", streamed,
+								(System.nanoTime() - streamStart) / 1e9);
+					}
+				}
+				catch (Exception ex) {
+					outcome = failure(fanout, "accepted, then failed", ex);
+				}
+			}
+			if (outcome == null) {
+				outcome = "not run (--runs 0)";
+			}
+			boolean clean = outcome.startsWith("completed;") && fanout.isAlive() && !fanout.loggedOutOfMemory();
+			if (outcome.startsWith("completed;") && !clean) {
+				outcome = "completed, but " + (fanout.isAlive() ? "OutOfMemoryError logged" : "the process died");
+			}
+			this.report.largeJob("S8", workload, outcome, count, clean ? Stats.of(seconds) : null, bare, 0.5);
+			if (completed != null) {
+				this.report.usage(completed.since(from, seconds.size()));
+			}
+		}
+	}
+
+	private static String failure(FanoutProcess fanout, String what, Exception ex) throws IOException {
+		String message = String.valueOf((ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage());
+		if (message.length() > 300) {
+			message = message.substring(0, 300) + "…";
+		}
+		String state = fanout.loggedOutOfMemory() ? "OutOfMemoryError in the log"
+				: fanout.isAlive() ? "process alive" : "process gone";
+		return what + " (" + state + "): " + message;
 	}
 
 	/**
@@ -219,7 +329,7 @@ public final class Bench {
 	private void s7() throws Exception {
 		this.report.startup("S7", "start to readiness, " + (this.options.cds ? "extracted jar + CDS" : "java -jar")
 				+ " (embedded H2, fresh data dir)", startups(this.launch), 3.0);
-		if (this.options.cds) {
+		if (this.options.cds && !this.options.quick) {
 			Launch plain = Launch.plain(this.options.jar, this.options.fanoutJvm);
 			this.report.startup("S7", "start to readiness, java -jar (embedded H2, fresh data dir)", startups(plain),
 					3.0);
@@ -229,7 +339,9 @@ public final class Bench {
 	private Stats startups(Launch launch) throws Exception {
 		List<Double> startups = new ArrayList<>();
 		for (int run = -1; run < this.options.runs; run++) {
-			try (FanoutProcess fanout = startFanout(launch, "startup", List.of())) {
+			// Not metered: S7 measures start-up as deployed, without a JMX agent to start.
+			try (FanoutProcess fanout = FanoutProcess.start(launch, fanoutArguments("startup", List.of()),
+					this.options.out.resolve("fanout-startup.log"), false)) {
 				if (run >= 0) {
 					startups.add(fanout.startup.toMillis() / 1000.0);
 				}
@@ -244,7 +356,24 @@ public final class Bench {
 		for (int i = 0; i < this.options.runs; i++) {
 			seconds.add(run.once().toNanos() / 1e9);
 		}
-		return new Measured(Stats.of(seconds));
+		return new Measured(Stats.of(seconds), null);
+	}
+
+	/**
+	 * As {@link #measure}, for Fanout's side: with a meter, also its GC time and allocation over the
+	 * measured runs (not the warm-up).
+	 */
+	private Measured measureFanout(JvmMeter meter, Run run) throws Exception {
+		if (meter == null) {
+			return measure(run);
+		}
+		run.once();
+		JvmMeter.Sample from = meter.sample();
+		List<Double> seconds = new ArrayList<>();
+		for (int i = 0; i < this.options.runs; i++) {
+			seconds.add(run.once().toNanos() / 1e9);
+		}
+		return new Measured(Stats.of(seconds), meter.sample().since(from, this.options.runs));
 	}
 
 	/** Measures the baseline, then closes its connections so that Fanout's turn starts with the stub to itself. */
@@ -261,10 +390,11 @@ public final class Bench {
 		return startFanout(this.launch, name, extra);
 	}
 
+	/** A Fanout for scenarios: metered through JMX. */
 	private FanoutProcess startFanout(Launch launch, String name, List<String> extra)
 			throws IOException, InterruptedException {
-		return FanoutProcess.start(launch.jar(), launch.jvmOptions(), fanoutArguments(name, extra),
-				this.options.out.resolve("fanout-" + name + ".log"));
+		return FanoutProcess.start(launch, fanoutArguments(name, extra), this.options.out.resolve("fanout-" + name + ".log"),
+				true);
 	}
 
 	/**
@@ -280,7 +410,12 @@ public final class Bench {
 				"--fanout.scheduler.quotas.tenants.bench.requests-in-flight=10000",
 				"--spring.http.codecs.max-in-memory-size=64MB",
 				"--logging.level.root=WARN"));
-		arguments.addAll(extra);
+		// A repeated --name=value would reach Spring as "a,b": an extra one replaces the default.
+		for (String argument : extra) {
+			String key = argument.substring(0, argument.indexOf('=') + 1);
+			arguments.removeIf(existing -> existing.startsWith(key));
+			arguments.add(argument);
+		}
 		return arguments;
 	}
 
@@ -290,8 +425,7 @@ public final class Bench {
 		if (!this.options.cds) {
 			return plain;
 		}
-		return Launch.cds(this.options.jar, this.options.fanoutJvm, this.options.out, API_KEY,
-				fanoutArguments("cds-training", List.of()));
+		return Launch.deployed(this.options.imageScript, this.options.jar, this.options.fanoutJvm, this.options.out);
 	}
 
 	private void startStub() throws IOException {
@@ -367,12 +501,13 @@ public final class Bench {
 
 	}
 
-	private record Measured(Stats stats) {
+	private record Measured(Stats stats, JvmMeter.Usage usage) {
 	}
 
 	/** Command-line options. */
 	record Options(Path jar, String url, String apiKey, boolean postgres, boolean postgresOnly, int runs,
-			List<String> scenarios, double scale, Path out, List<String> fanoutJvm, boolean cds) {
+			List<String> scenarios, double scale, Path out, List<String> fanoutJvm, boolean cds, boolean quick,
+			int s8Requests, Path imageScript) {
 
 		static Options parse(String[] args) {
 			Path jar = null;
@@ -386,6 +521,9 @@ public final class Bench {
 			Path out = Path.of("bench-results");
 			List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC");
 			boolean cds = true;
+			boolean quick = false;
+			Integer s8Requests = null;
+			Path imageScript = Path.of("deploy/image/fanout.sh");
 			for (int i = 0; i < args.length; i++) {
 				switch (args[i]) {
 					case "--jar" -> jar = Path.of(args[++i]);
@@ -399,13 +537,23 @@ public final class Bench {
 					case "--out" -> out = Path.of(args[++i]);
 					case "--fanout-jvm" -> jvm = Arrays.asList(args[++i].trim().split("\\s+"));
 					case "--no-cds" -> cds = false;
+					case "--quick" -> quick = true;
+					case "--s8-requests" -> s8Requests = Integer.parseInt(args[++i]);
+					case "--image-script" -> imageScript = Path.of(args[++i]);
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
 			}
 			if (jar == null && url == null) {
 				throw new IllegalArgumentException("--jar or --url is required");
 			}
-			return new Options(jar, url, apiKey, postgres, postgresOnly, runs, scenarios, scale, out, jvm, cds);
+			if (quick) {
+				// Before every performance commit: one measured run, a tenth of the requests, S8 at 20,000.
+				runs = Math.min(runs, 1);
+				scale = Math.max(scale, 10);
+			}
+			int s8 = (s8Requests != null) ? s8Requests : quick ? 20_000 : 1_000_000;
+			return new Options(jar, url, apiKey, postgres, postgresOnly, runs, scenarios, scale, out, jvm, cds, quick, s8,
+					imageScript);
 		}
 
 		boolean wants(String scenario) {

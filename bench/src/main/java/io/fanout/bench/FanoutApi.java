@@ -100,6 +100,37 @@ final class FanoutApi {
 		return this.json.readTree(response.body());
 	}
 
+	/** The number of results on the first page of {@code limit}. */
+	int firstResultPage(String id, int limit) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + "/api/v1/jobs/" + id + "/results?limit=" + limit))
+			.header("X-API-Key", this.apiKey)
+			.header("Accept", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("GET results answered " + response.statusCode() + ": " + response.body());
+		}
+		return this.json.readTree(response.body()).get("items").size();
+	}
+
+	/** The number of results in the job's NDJSON stream, read to its end. */
+	long streamResults(String id) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + "/api/v1/jobs/" + id + "/results"))
+			.header("X-API-Key", this.apiKey)
+			.header("Accept", "application/x-ndjson")
+			.timeout(Duration.ofMinutes(10))
+			.build();
+		HttpResponse<java.util.stream.Stream<String>> response = this.http.send(request,
+				HttpResponse.BodyHandlers.ofLines());
+		try (java.util.stream.Stream<String> lines = response.body()) {
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("GET results stream answered " + response.statusCode());
+			}
+			return lines.filter(line -> !line.isBlank()).count();
+		}
+	}
+
 	static void requireCompleted(JsonNode job) {
 		JsonNode progress = job.get("progress");
 		int total = progress.get("total").asInt();

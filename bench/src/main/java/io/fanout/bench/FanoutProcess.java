@@ -21,35 +21,50 @@ final class FanoutProcess implements AutoCloseable {
 
 	private final Process process;
 
+	private final Path log;
+
+	private final JvmMeter meter;
+
 	final int port;
 
 	final int managementPort;
 
 	final Duration startup;
 
-	private FanoutProcess(Process process, int port, int managementPort, Duration startup) {
+	private FanoutProcess(Process process, Path log, JvmMeter meter, int port, int managementPort, Duration startup) {
 		this.process = process;
+		this.log = log;
+		this.meter = meter;
 		this.port = port;
 		this.managementPort = managementPort;
 		this.startup = startup;
 	}
 
-	static FanoutProcess start(Path jar, List<String> jvmOptions, List<String> arguments, Path log)
+	/**
+	 * Starts {@code launch} with {@code arguments} and waits for readiness. The JVM options go in
+	 * {@code JDK_JAVA_OPTIONS}, which the java launcher reads, so that they reach the JVM whether
+	 * Fanout is started by {@code java -jar} or by the image's start script; with {@code metered}
+	 * they include a JMX port on loopback, read by {@link #meter()}.
+	 */
+	static FanoutProcess start(Launch launch, List<String> arguments, Path log, boolean metered)
 			throws IOException, InterruptedException {
 		int port = freePort();
 		int managementPort = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(jvmOptions);
-		command.add("-jar");
-		command.add(jar.toString());
+		int jmxPort = metered ? freePort() : 0;
+		List<String> command = new ArrayList<>(launch.command());
 		command.add("--server.port=" + port);
 		command.add("--management.server.port=" + managementPort);
 		command.addAll(arguments);
+		List<String> jvmOptions = new ArrayList<>(launch.jvmOptions());
+		if (metered) {
+			jvmOptions.addAll(JvmMeter.jvmOptions(jmxPort));
+		}
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+		builder.environment().put("JDK_JAVA_OPTIONS", String.join(" ", jvmOptions));
+		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
 		long start = System.nanoTime();
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-			.start();
+		Process process = builder.start();
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -61,7 +76,9 @@ final class FanoutProcess implements AutoCloseable {
 				HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(1)).build(),
 						HttpResponse.BodyHandlers.discarding());
 				if (response.statusCode() == 200) {
-					return new FanoutProcess(process, port, managementPort, Duration.ofNanos(System.nanoTime() - start));
+					Duration startup = Duration.ofNanos(System.nanoTime() - start);
+					return new FanoutProcess(process, log, metered ? JvmMeter.connect(jmxPort) : null, port,
+							managementPort, startup);
 				}
 			}
 			catch (IOException ex) {
@@ -75,6 +92,25 @@ final class FanoutProcess implements AutoCloseable {
 
 	String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
+	}
+
+	/** The process's GC and allocation counters; only for a process started metered. */
+	JvmMeter meter() {
+		if (this.meter == null) {
+			throw new IllegalStateException("started without a JMX port");
+		}
+		return this.meter;
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** Whether the process's output so far mentions an OutOfMemoryError. */
+	boolean loggedOutOfMemory() throws IOException {
+		try (java.util.stream.Stream<String> lines = Files.lines(this.log)) {
+			return lines.anyMatch(line -> line.contains("OutOfMemoryError"));
+		}
 	}
 
 	long pid() {
@@ -114,6 +150,14 @@ final class FanoutProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws InterruptedException {
+		if (this.meter != null) {
+			try {
+				this.meter.close();
+			}
+			catch (IOException ex) {
+				// The process is going anyway.
+			}
+		}
 		this.process.destroy();
 		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();

@@ -97,6 +97,44 @@ final class Report {
 		add(row, String.format("%s | target ≤ %.1f s: %s", seconds.format("s"), target, verdict(seconds.median() <= target)));
 	}
 
+	/** The Fanout process's GC time and allocation over the last row's measured runs, added to that row. */
+	void usage(JvmMeter.Usage usage) {
+		if (usage == null || this.rows.isEmpty()) {
+			return;
+		}
+		Map<String, Object> row = this.rows.get(this.rows.size() - 1);
+		row.put("gcMillisPerRun", usage.gcMillisPerRun());
+		row.put("gcCollectionsPerRun", usage.collectionsPerRun());
+		row.put("allocatedMibPerRun", usage.allocatedMibPerRun());
+		row.put("allocationMibPerSecond", usage.mibPerSecond());
+		row.put("summary", row.get("summary") + " | " + usage.format());
+		System.out.println("  " + usage.format());
+	}
+
+	/** S8: one large job, which may be refused or fail; {@code fanout} is null unless it completed. */
+	void largeJob(String id, String workload, String outcome, int fetches, Stats fanout, Stats baseline,
+			double minRatio) {
+		Map<String, Object> row = row(id, workload);
+		row.put("outcome", outcome);
+		row.put("baselineSeconds", baseline);
+		double baselineRate = fetches / baseline.median();
+		row.put("baselineFetchesPerSecond", baselineRate);
+		if (fanout == null) {
+			row.put("met", false);
+			add(row, String.format("%s | baseline %.0f/s (%s) | target ≥ %.2f × baseline, completes: MISSED", outcome,
+					baselineRate, baseline.format("s"), minRatio));
+			return;
+		}
+		double fanoutRate = fetches / fanout.median();
+		row.put("fanoutSeconds", fanout);
+		row.put("fanoutFetchesPerSecond", fanoutRate);
+		row.put("ratioToBaseline", fanoutRate / baselineRate);
+		row.put("met", fanoutRate / baselineRate >= minRatio);
+		add(row, String.format("%s | fanout %.0f/s (%s) | baseline %.0f/s (%s) | ×baseline %.3f | target ≥ %.2f: %s",
+				outcome, fanoutRate, fanout.format("s"), baselineRate, baseline.format("s"), fanoutRate / baselineRate,
+				minRatio, verdict(fanoutRate / baselineRate >= minRatio)));
+	}
+
 	private Map<String, Object> row(String id, String workload) {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("scenario", id);
