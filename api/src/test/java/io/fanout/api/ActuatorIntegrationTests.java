@@ -56,7 +56,7 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 	}
 
 	@Test
-	void prometheusExposesTheFetchStreamAndPoolMetrics() {
+	void prometheusExposesTheFetchWorkerStreamAndPoolMetrics() {
 		Map<String, Object> job = submit(KEY_A, "{\"requests\": [{\"url\": " + quoted(upstream.url("/ok/metrics")) + "}]}");
 		awaitStatus(KEY_A, job.get("id"), "COMPLETED");
 
@@ -73,7 +73,13 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 			// Live result streams, and the database connection pool (Spring Boot binds R2DBC pool meters).
 			.contains("fanout_api_streams_open ")
 			.contains("r2dbc_pool_acquired_connections")
-			.contains("r2dbc_pool_pending_connections");
+			.contains("r2dbc_pool_pending_connections")
+			// The worker's: queue wait, how jobs ended and how long they ran, results and their writes.
+			.contains("fanout_jobs_queue_wait_seconds_count")
+			.contains("fanout_jobs_finished_total{status=\"COMPLETED\"}")
+			.contains("fanout_jobs_duration_seconds_count{status=\"COMPLETED\"}")
+			.contains("fanout_results_written_total")
+			.contains("fanout_results_write_seconds_count");
 	}
 
 	@Test

@@ -91,6 +91,10 @@ final class JobRun {
 
 	private final MemoryBudget memory;
 
+	private final JobMetrics metrics;
+
+	private final Instant claimedAt;
+
 	private final Set<Admission.Permit> heldBodies = ConcurrentHashMap.newKeySet();
 
 	private final @Nullable Instant deadlineAt;
@@ -113,8 +117,10 @@ final class JobRun {
 	 */
 	/** @param maxInFlight the owner's requests-in-flight quota, which the fetch client keeps */
 	JobRun(ClaimedJob claimed, JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			MemoryBudget memory, Instant claimedAt, int maxInFlight) {
+			MemoryBudget memory, Instant claimedAt, int maxInFlight, JobMetrics metrics) {
 		this.job = claimed.job();
+		this.metrics = metrics;
+		this.claimedAt = claimedAt;
 		this.maxInFlight = maxInFlight;
 		this.spec = claimed.spec();
 		this.fence = claimed.fence();
@@ -233,7 +239,12 @@ final class JobRun {
 	/** Stores a batch, again and again while the database is unreachable and the lease still holds. */
 	private Mono<Void> write(List<Pending> batch) {
 		List<JobResult> results = batch.stream().map(Pending::result).toList();
-		return whileLeaseHolds(Mono.defer(() -> this.queue.appendResults(this.fence, results)), "store results")
+		return whileLeaseHolds(Mono.defer(() -> {
+			long start = System.nanoTime();
+			return this.queue.appendResults(this.fence, results)
+				.doOnSuccess((ignored) -> this.metrics.resultsWritten(results.size(),
+						Duration.ofNanos(System.nanoTime() - start)));
+		}), "store results")
 			.doFinally((signal) -> batch.forEach((pending) -> giveBack(pending.held())));
 	}
 
@@ -310,7 +321,10 @@ final class JobRun {
 	private Mono<Void> finish(JobStatus status, @Nullable JobError error, String why) {
 		return whileLeaseHolds(Mono.defer(() -> this.queue.finish(this.fence, status, error, this.spec.requests(),
 				this.clock.instant(), why)), "record its end")
-			.doOnSuccess((ignored) -> logger.debug("Job " + this.job.id() + " ended " + status));
+			.doOnSuccess((ignored) -> {
+				this.metrics.finished(status, Duration.between(this.claimedAt, this.clock.instant()));
+				logger.debug("Job " + this.job.id() + " ended " + status);
+			});
 	}
 
 	private Mono<Void> failInternally(Throwable ex) {

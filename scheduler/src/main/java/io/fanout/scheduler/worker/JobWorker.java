@@ -62,6 +62,8 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final ResultFeed feed;
 
+	private final JobMetrics metrics;
+
 	private final String nodeId;
 
 	private final QuotaProperties quotas;
@@ -116,6 +118,13 @@ public final class JobWorker implements SmartLifecycle {
 	 */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, String nodeId) {
+		this(queue, fetchClient, properties, clock, memory, quotas, feed, JobMetrics.none(), nodeId);
+	}
+
+	/** @param metrics where it records queue waits, job ends and result writes */
+	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
+			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, JobMetrics metrics, String nodeId) {
+		this.metrics = metrics;
 		this.quotas = quotas;
 		this.queue = queue;
 		this.fetchClient = fetchClient;
@@ -321,8 +330,9 @@ public final class JobWorker implements SmartLifecycle {
 	}
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
+		this.metrics.claimed(claimed.job(), claimedAt);
 		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
-				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight());
+				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight(), this.metrics);
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		this.feed.open(jobId);

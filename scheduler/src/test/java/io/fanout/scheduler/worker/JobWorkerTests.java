@@ -21,6 +21,7 @@ import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
+import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.SchedulerProperties;
 import io.fanout.scheduler.jobs.ClaimedJob;
@@ -31,6 +32,7 @@ import io.fanout.scheduler.support.SchedulerFixture;
 import io.fanout.scheduler.support.TestProperties;
 import io.fanout.test.SettableClock;
 import io.fanout.test.TestUpstream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +106,32 @@ class JobWorkerTests {
 			assertThat(this.upstream.hits("/ok/complete/" + result.index())).isEqualTo(1);
 		});
 		assertThat(fixture.database().queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(12);
+	}
+
+	@Test
+	void recordsTheQueueWaitHowTheJobEndedAndTheResultsWritten() throws InterruptedException {
+		stop(this.worker);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		SchedulerProperties properties = TestProperties.handDriven("result-batch-size", "5", "shutdown-grace-period",
+				"200ms");
+		this.worker = new JobWorker(this.store, fixture.fetchClient(), properties, this.clock, MemoryBudget.UNLIMITED,
+				QuotaProperties.defaults(), fixture.feed(), new JobMetrics(registry), "node-m");
+		JobSpec spec = JobSpec.of(IntStream.range(0, 7)
+			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/ok/metered/" + i)))
+			.toList(), FetchPolicy.DEFAULT.withConcurrency(3));
+		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.worker.start();
+		awaitStatus(job, JobStatus.COMPLETED);
+
+		await().atMost(TIMEOUT).until(() -> registry.find("fanout.jobs.finished").counter() != null);
+		assertThat(registry.get("fanout.jobs.queue.wait").timer().count()).isEqualTo(1);
+		assertThat(registry.get("fanout.jobs.queue.wait").timer().max(TimeUnit.MILLISECONDS))
+			.as("waited exactly as long as the clock moved before the claim").isEqualTo(5000);
+		assertThat(registry.get("fanout.jobs.finished").tag("status", "COMPLETED").counter().count()).isEqualTo(1);
+		assertThat(registry.get("fanout.jobs.duration").tag("status", "COMPLETED").timer().count()).isEqualTo(1);
+		assertThat(registry.get("fanout.results.written").counter().count()).isEqualTo(7);
+		assertThat(registry.get("fanout.results.write").timer().count()).as("batches of at most 5").isBetween(2L, 7L);
 	}
 
 	@Test
