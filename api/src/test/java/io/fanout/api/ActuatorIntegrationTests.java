@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.fanout.api.support.FanoutIntegrationTest;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.ClassPathResource;
@@ -17,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Operations: actuator on its own port with health groups for Kubernetes probes, Prometheus metrics
- * and build and git information; probes also on the API port, without credentials.
+ * and build and git information; probes also on the API port, without credentials; tracing off.
  */
 class ActuatorIntegrationTests extends FanoutIntegrationTest {
 
@@ -26,6 +29,18 @@ class ActuatorIntegrationTests extends FanoutIntegrationTest {
 
 	@LocalServerPort
 	private int serverPort;
+
+	@Autowired
+	private Tracer tracer;
+
+	@Test
+	void tracingIsOffByDefault() {
+		// No SDK behind the tracer: spans record nothing, so nothing is exported and jobs put no parent
+		// span in their requests' context (TracingIntegrationTests turns it on).
+		Span span = this.tracer.nextSpan().start();
+		assertThat(span.isNoop()).isTrue();
+		span.end();
+	}
 
 	@Test
 	void actuatorIsOnTheManagementPortOnly() {

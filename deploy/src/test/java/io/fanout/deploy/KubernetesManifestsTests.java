@@ -49,7 +49,8 @@ class KubernetesManifestsTests {
 
 	/** The overlays as they are, and with the optional components. */
 	static Stream<String> renders() {
-		return Stream.of("embedded", "postgres", "embedded+service-monitor", "postgres+keda+service-monitor");
+		return Stream.of("embedded", "postgres", "embedded+service-monitor", "postgres+keda+service-monitor",
+				"postgres+tracing");
 	}
 
 	private static final Map<String, Manifests> RENDERED = new LinkedHashMap<>();
@@ -242,6 +243,20 @@ class KubernetesManifestsTests {
 		assertThat((String) map(trigger, "metadata").get("query")).contains("fanout_tenant_jobs");
 		assertThat(map(trigger, "metadata").get("threshold"))
 			.isEqualTo(value("fanout.scheduler.max-concurrent-jobs", environment(manifests)));
+	}
+
+	@Test
+	void tracingComponentTurnsTracingOnAndOpensOnlyTheCollectorsPort() {
+		Manifests off = RENDERED.get("postgres");
+		assertThat(value("management.opentelemetry.enabled", environment(off))).isEqualTo("false");
+		Manifests on = RENDERED.get("postgres+tracing");
+		Map<String, String> environment = environment(on);
+		assertThat(value("management.opentelemetry.enabled", environment)).isEqualTo("true");
+		assertThat(value("management.opentelemetry.tracing.export.otlp.endpoint", environment))
+			.endsWith(":4318/v1/traces");
+		List<NetworkPolicyEgressRule> collector = on.named(NetworkPolicy.class, "fanout-collector").getSpec().getEgress();
+		assertThat(collector).singleElement()
+			.satisfies((rule) -> assertThat(rule.getPorts()).extracting((port) -> port.getPort().getIntVal()).containsExactly(4318));
 	}
 
 	private static String metricName(MetricSpec metric) {

@@ -444,7 +444,7 @@ class ReactorFetchClientTests {
 
 		FetchOutcome outcome = this.client.fetch(request, NO_RETRY).block(Duration.ofSeconds(10));
 
-		assertThat(outcome.body()).isEqualTo("POST hello ua=Fanout auth=Bearer s3cret");
+		assertThat(outcome.body()).isEqualTo("POST hello ua=Fanout auth=Bearer s3cret traceparent=null");
 		assertThat(request.toString()).doesNotContain("s3cret");
 	}
 

@@ -55,8 +55,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * <li>{@code /big/{mebibytes}[/declared][/text]} streams that many MiB, with a {@code Content-Length}
  * if declared, as text if asked (else as bytes);</li>
  * <li>{@code /redirect?to={url}} answers 302 to the URL;</li>
- * <li>{@code /echo} answers the method, the body and the {@code User-Agent} and
- * {@code Authorization} headers;</li>
+ * <li>{@code /echo} answers the method, the body and the {@code User-Agent}, {@code Authorization} and
+ * {@code traceparent} headers;</li>
  * <li>any other path answers 404.</li>
  * </ul>
  */
@@ -315,7 +315,8 @@ public final class TestUpstream implements AutoCloseable {
 					.defaultIfEmpty("")
 					.flatMap((body) -> text(response,
 							request.method().name() + " " + body + " ua=" + request.requestHeaders().get("User-Agent")
-									+ " auth=" + request.requestHeaders().get("Authorization")));
+									+ " auth=" + request.requestHeaders().get("Authorization") + " traceparent="
+									+ request.requestHeaders().get("traceparent")));
 			default:
 				return response.status(404).send();
 		}

@@ -226,7 +226,8 @@ class SchedulesIntegrationTests extends FanoutIntegrationTest {
 		awaitStatus(KEY_A, job.get("id"), "COMPLETED");
 		Map<String, Object> first = items(get(KEY_A, "/api/v1/jobs/" + job.get("id") + "/results?includeBody=true"))
 			.get(0);
-		assertThat((String) first.get("body")).startsWith("POST kept body").endsWith("auth=Bearer kept-s3cret");
+		assertThat((String) first.get("body")).startsWith("POST kept body")
+			.endsWith("auth=Bearer kept-s3cret traceparent=null");
 	}
 
 	@Test

@@ -102,8 +102,17 @@ public abstract class FanoutIntegrationTest {
 
 	/** The job, as the tenant of these credentials sees it. */
 	protected Map<String, Object> job(String header, String credentials, Object id) {
+		return read(header, credentials, "/api/v1/jobs/" + id);
+	}
+
+	/** {@code GET path} (a JSON object) as the tenant of {@code key}; expects 200. */
+	protected Map<String, Object> read(String key, String path) {
+		return read(API_KEY, key, path);
+	}
+
+	private Map<String, Object> read(String header, String credentials, String path) {
 		return this.client.get()
-			.uri("/api/v1/jobs/" + id)
+			.uri(path)
 			.header(header, credentials)
 			.exchange()
 			.expectStatus()

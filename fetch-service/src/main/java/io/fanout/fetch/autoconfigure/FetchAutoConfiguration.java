@@ -12,6 +12,8 @@ import io.fanout.fetch.ssrf.HostLookup;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -47,7 +49,7 @@ public final class FetchAutoConfiguration {
 	ReactorFetchClient fetchClient(FetchProperties properties, AddressRule addressRule, MemoryBudget memoryBudget,
 			ObjectProvider<HostLookup> hostLookup, ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
 			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<Clock> clock,
-			ObjectProvider<SlotLeases> slotLeases) {
+			ObjectProvider<SlotLeases> slotLeases, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		FetchProperties.Pool pool = properties.pool();
 		return ReactorFetchClient.builder()
 			.addressRule(addressRule)
@@ -68,6 +70,8 @@ public final class FetchAutoConfiguration {
 			.crossOriginHeaders(Set.copyOf(properties.redirects().crossOriginHeaders()))
 			.hostTags(properties.hosts().keySet(), properties.metrics().maxHostTags())
 			.userAgent(properties.userAgent())
+			.tracing(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP),
+					properties.tracing().propagate())
 			.circuitBreakerRegistry(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults))
 			.meterRegistry(meterRegistry.getIfAvailable(CompositeMeterRegistry::new))
 			.clock(clock.getIfAvailable(Clock::systemUTC))

@@ -41,6 +41,7 @@ import org.springframework.util.unit.DataSize;
  * @param metrics how far metrics may be tagged by host
  * @param slowDown how requests to a host that answers 429 or 503 slow down
  * @param pool connection pool and event loops for upstream calls
+ * @param tracing what upstream requests carry of the trace they belong to, when tracing is on
  */
 @ConfigurationProperties("fanout.fetch")
 public record FetchProperties(@DefaultValue List<String> allowedNetworks, @DefaultValue("Fanout") String userAgent,
@@ -49,7 +50,7 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 		@DefaultValue DefaultPolicy defaultPolicy, @DefaultValue HostDefaults hostDefaults,
 		@DefaultValue Map<String, Host> hosts, @Nullable DataSize memoryBudget, @DefaultValue HostState hostState,
 		@DefaultValue Extraction extraction, @DefaultValue Redirects redirects, @DefaultValue Metrics metrics,
-		@DefaultValue SlowDown slowDown, @DefaultValue Pool pool) {
+		@DefaultValue SlowDown slowDown, @DefaultValue Pool pool, @DefaultValue Tracing tracing) {
 
 	/** Header names that look like credentials: they never follow a redirect to another origin. */
 	private static final List<String> CREDENTIAL_WORDS = List.of("auth", "token", "key", "secret", "cookie",
@@ -284,6 +285,17 @@ public record FetchProperties(@DefaultValue List<String> allowedNetworks, @Defau
 			require(maxHostTags >= 0, "fanout.fetch.metrics.max-host-tags must not be negative");
 		}
 
+	}
+
+	/**
+	 * Upstream requests and the trace they belong to, when tracing is on
+	 * ({@code management.opentelemetry.enabled}): each has a span either way.
+	 *
+	 * @param propagate whether requests send their span's context upstream in a {@code traceparent}
+	 * header (W3C Trace Context). Off by default: it tells every upstream the trace and span ids, which
+	 * a third-party host has no use for; a job that sets {@code traceparent} itself keeps its own
+	 */
+	public record Tracing(@DefaultValue("false") boolean propagate) {
 	}
 
 	/**

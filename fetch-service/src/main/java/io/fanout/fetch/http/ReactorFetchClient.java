@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,7 @@ import io.fanout.fetch.FetchOutcome;
 import io.fanout.fetch.FetchPolicy;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.FetchTracing;
 import io.fanout.fetch.UpstreamState;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.fetch.RetryPolicy;
@@ -49,6 +51,10 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslContext;
@@ -101,7 +107,16 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private final boolean slowDown;
 
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
+	private final boolean propagate;
+
 	private ReactorFetchClient(Builder builder) {
+		this.tracer = builder.tracer;
+		this.propagator = builder.propagator;
+		this.propagate = builder.propagate;
 		this.connections = ConnectionProvider.builder("fanout-fetch")
 			.maxConnections(builder.maxConnections)
 			.pendingAcquireMaxCount(-1)
@@ -267,6 +282,64 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, Extraction.Rules rules, FetchPolicy policy,
 			FetchScope scope, Admission.@Nullable BatchPace pace, MemoryHold memory) {
+		if (this.tracer == Tracer.NOOP) {
+			return fetchUntraced(index, request, rules, policy, scope, pace, memory);
+		}
+		return Mono.deferContextual((context) -> {
+			TraceContext parent = FetchTracing.parent(context);
+			return (parent == null) ? fetchUntraced(index, request, rules, policy, scope, pace, memory)
+					: fetchTraced(parent, index, request, rules, policy, scope, pace, memory);
+		});
+	}
+
+	/**
+	 * The request under a span of its own, a child of the batch's: its host, method and outcome, never
+	 * the URL's path or query nor any header. With {@code propagate}, the request carries the span's
+	 * context upstream ({@code traceparent}), unless the job set that header itself.
+	 */
+	private Mono<FetchOutcome> fetchTraced(TraceContext parent, int index, FetchRequest request,
+			Extraction.Rules rules, FetchPolicy policy, FetchScope scope, Admission.@Nullable BatchPace pace,
+			MemoryHold memory) {
+		Span span = this.tracer.spanBuilder()
+			.setParent(parent)
+			.name("fanout.fetch.request")
+			.kind(Span.Kind.CLIENT)
+			.tag("server.address", HttpExchange.host(request.url()))
+			.tag("http.request.method", request.method())
+			.start();
+		FetchRequest sent = this.propagate ? withTraceContext(request, span.context()) : request;
+		return fetchUntraced(index, sent, rules, policy, scope, pace, memory).doOnNext((outcome) -> {
+			span.tag("fanout.outcome", outcome.kind().name());
+			span.tag("fanout.attempts", outcome.attempts());
+			if (outcome.httpStatus() != null) {
+				span.tag("http.response.status_code", outcome.httpStatus());
+			}
+			if (outcome.error() != null) {
+				span.tag("error.type", outcome.error().kind().name());
+			}
+		}).doFinally((signal) -> {
+			if (signal == SignalType.CANCEL) {
+				span.tag("fanout.outcome", "CANCELLED");
+			}
+			span.end();
+		});
+	}
+
+	private FetchRequest withTraceContext(FetchRequest request, TraceContext context) {
+		if (request.headers().keySet().stream().anyMatch((name) -> name.equalsIgnoreCase("traceparent"))) {
+			return request;
+		}
+		Map<String, String> headers = new LinkedHashMap<>(request.headers());
+		this.propagator.inject(context, headers, (carrier, name, value) -> {
+			if (carrier != null) {
+				carrier.put(name, value);
+			}
+		});
+		return new FetchRequest(request.url(), request.method(), headers, request.body(), request.extract());
+	}
+
+	private Mono<FetchOutcome> fetchUntraced(int index, FetchRequest request, Extraction.Rules rules,
+			FetchPolicy policy, FetchScope scope, Admission.@Nullable BatchPace pace, MemoryHold memory) {
 		return Mono.defer(() -> {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
@@ -459,6 +532,12 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 		private int extractionThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
+		private Tracer tracer = Tracer.NOOP;
+
+		private Propagator propagator = Propagator.NOOP;
+
+		private boolean propagate;
+
 		private Duration extractionTimeout = Duration.ofSeconds(1);
 
 		private long maxExtractionInput = 4 * 1024 * 1024;
@@ -603,6 +682,17 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		public Builder hostTags(Set<String> namedHosts, int maxOthers) {
 			this.namedHosts = Set.copyOf(namedHosts);
 			this.maxHostTags = maxOthers;
+			return this;
+		}
+
+		/**
+		 * Spans of upstream requests, for batches fetched under a parent span ({@link FetchTracing}).
+		 * With {@code propagate}, requests carry their span's context upstream ({@code traceparent}).
+		 */
+		public Builder tracing(Tracer tracer, Propagator propagator, boolean propagate) {
+			this.tracer = Objects.requireNonNull(tracer);
+			this.propagator = Objects.requireNonNull(propagator);
+			this.propagate = propagate;
 			return this;
 		}
 

@@ -43,10 +43,11 @@ import io.fanout.scheduler.schedules.R2dbcScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleFiring;
 import io.fanout.scheduler.schedules.ScheduleStore;
 import io.fanout.scheduler.schedules.ScheduleTicker;
-import io.fanout.scheduler.worker.JobMetrics;
+import io.fanout.scheduler.worker.JobTelemetry;
 import io.fanout.scheduler.worker.JobWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -160,11 +161,12 @@ public final class SchedulerAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "fanout.scheduler.worker-enabled", matchIfMissing = true)
 	JobWorker fanoutJobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties,
 			ObjectProvider<Clock> clock, ObjectProvider<MemoryBudget> memory, QuotaProperties quotas,
-			ResultFeed feed, ObjectProvider<MeterRegistry> registry) {
+			ResultFeed feed, ObjectProvider<MeterRegistry> registry, ObjectProvider<Tracer> tracer) {
 		String nodeId = (properties.nodeId() != null) ? properties.nodeId() : defaultNodeId();
 		return new JobWorker(queue, fetchClient, properties, clock.getIfAvailable(Clock::systemUTC),
 				memory.getIfAvailable(() -> MemoryBudget.UNLIMITED), quotas, feed,
-				new JobMetrics(registry.getIfAvailable(SimpleMeterRegistry::new)), nodeId);
+				new JobTelemetry(registry.getIfAvailable(SimpleMeterRegistry::new), tracer.getIfAvailable(() -> Tracer.NOOP)),
+				nodeId);
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.fanout.fetch.FetchClient;
 import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.FetchScope;
+import io.fanout.fetch.FetchTracing;
 import io.fanout.fetch.admission.Admission;
 import io.fanout.fetch.admission.MemoryBudget;
 import io.fanout.scheduler.Job;
@@ -28,6 +29,7 @@ import io.fanout.scheduler.jobs.Fence;
 import io.fanout.scheduler.jobs.JobQueue;
 import io.fanout.scheduler.jobs.LeaseLostException;
 import io.fanout.scheduler.r2dbc.DatabaseFailures;
+import io.micrometer.tracing.Span;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +93,7 @@ final class JobRun {
 
 	private final MemoryBudget memory;
 
-	private final JobMetrics metrics;
+	private final JobTelemetry telemetry;
 
 	private final Instant claimedAt;
 
@@ -111,15 +113,17 @@ final class JobRun {
 
 	private volatile boolean sawFailure;
 
+	private volatile @Nullable JobStatus endedAs;
+
 	/**
 	 * @param memory the budget of body bytes held in the process, shared with the fetch client: the
 	 * bodies of results waiting to be written count in it
 	 */
 	/** @param maxInFlight the owner's requests-in-flight quota, which the fetch client keeps */
 	JobRun(ClaimedJob claimed, JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			MemoryBudget memory, Instant claimedAt, int maxInFlight, JobMetrics metrics) {
+			MemoryBudget memory, Instant claimedAt, int maxInFlight, JobTelemetry telemetry) {
 		this.job = claimed.job();
-		this.metrics = metrics;
+		this.telemetry = telemetry;
 		this.claimedAt = claimedAt;
 		this.maxInFlight = maxInFlight;
 		this.spec = claimed.spec();
@@ -171,20 +175,42 @@ final class JobRun {
 		return this.done.asMono();
 	}
 
-	/** Runs the job to its end. Never errors: failures are recorded on the job or logged. */
+	/**
+	 * Runs the job to its end. Never errors: failures are recorded on the job or logged. With tracing
+	 * on, the run is a span, the parent of its requests' spans.
+	 */
 	Mono<Void> execute() {
+		Span span = this.telemetry.runSpan(this.job, this.fence, this.spec.requests().size());
 		return Mono.defer(this::start)
 			.onErrorResume(LeaseLostException.class, (ex) -> {
 				logger.info("Job " + this.job.id() + " is no longer held by node " + this.fence.node()
 						+ "; its copy here stops");
 				return Mono.empty();
 			})
-			.onErrorResume(this::failInternally)
+			.onErrorResume((ex) -> {
+				span.error(ex);
+				return failInternally(ex);
+			})
 			.doFinally((signal) -> {
 				// Results that never reached the database (a stop, a lost lease) give their room back.
 				new ArrayList<>(this.heldBodies).forEach(this::giveBack);
+				endSpan(span);
 				this.done.tryEmitEmpty();
-			});
+			})
+			.contextWrite((context) -> span.isNoop() ? context : FetchTracing.under(context, span.context()));
+	}
+
+	/** How the run ended: the job's terminal status, or why it stopped here without one. */
+	private void endSpan(Span span) {
+		JobStatus status = this.endedAs;
+		StopReason reason = this.stopReason.get();
+		if (status != null) {
+			span.tag("fanout.job.status", status.name());
+		}
+		else if (reason != null) {
+			span.tag("fanout.job.stopped", reason.name());
+		}
+		span.end();
 	}
 
 	private Mono<Void> start() {
@@ -242,7 +268,7 @@ final class JobRun {
 		return whileLeaseHolds(Mono.defer(() -> {
 			long start = System.nanoTime();
 			return this.queue.appendResults(this.fence, results)
-				.doOnSuccess((ignored) -> this.metrics.resultsWritten(results.size(),
+				.doOnSuccess((ignored) -> this.telemetry.resultsWritten(results.size(),
 						Duration.ofNanos(System.nanoTime() - start)));
 		}), "store results")
 			.doFinally((signal) -> batch.forEach((pending) -> giveBack(pending.held())));
@@ -322,7 +348,8 @@ final class JobRun {
 		return whileLeaseHolds(Mono.defer(() -> this.queue.finish(this.fence, status, error, this.spec.requests(),
 				this.clock.instant(), why)), "record its end")
 			.doOnSuccess((ignored) -> {
-				this.metrics.finished(status, Duration.between(this.claimedAt, this.clock.instant()));
+				this.endedAs = status;
+				this.telemetry.finished(status, Duration.between(this.claimedAt, this.clock.instant()));
 				logger.debug("Job " + this.job.id() + " ended " + status);
 			});
 	}

@@ -62,7 +62,7 @@ public final class JobWorker implements SmartLifecycle {
 
 	private final ResultFeed feed;
 
-	private final JobMetrics metrics;
+	private final JobTelemetry telemetry;
 
 	private final String nodeId;
 
@@ -118,13 +118,13 @@ public final class JobWorker implements SmartLifecycle {
 	 */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
 			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, String nodeId) {
-		this(queue, fetchClient, properties, clock, memory, quotas, feed, JobMetrics.none(), nodeId);
+		this(queue, fetchClient, properties, clock, memory, quotas, feed, JobTelemetry.none(), nodeId);
 	}
 
-	/** @param metrics where it records queue waits, job ends and result writes */
+	/** @param telemetry where it records queue waits, job ends and result writes, and traces job runs */
 	public JobWorker(JobQueue queue, FetchClient fetchClient, SchedulerProperties properties, Clock clock,
-			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, JobMetrics metrics, String nodeId) {
-		this.metrics = metrics;
+			MemoryBudget memory, QuotaProperties quotas, ResultFeed feed, JobTelemetry telemetry, String nodeId) {
+		this.telemetry = telemetry;
 		this.quotas = quotas;
 		this.queue = queue;
 		this.fetchClient = fetchClient;
@@ -330,9 +330,9 @@ public final class JobWorker implements SmartLifecycle {
 	}
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
-		this.metrics.claimed(claimed.job(), claimedAt);
+		this.telemetry.claimed(claimed.job(), claimedAt);
 		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
-				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight(), this.metrics);
+				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight(), this.telemetry);
 		UUID jobId = claimed.job().id();
 		this.running.put(jobId, run);
 		this.feed.open(jobId);

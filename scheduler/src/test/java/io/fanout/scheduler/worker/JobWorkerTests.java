@@ -115,7 +115,7 @@ class JobWorkerTests {
 		SchedulerProperties properties = TestProperties.handDriven("result-batch-size", "5", "shutdown-grace-period",
 				"200ms");
 		this.worker = new JobWorker(this.store, fixture.fetchClient(), properties, this.clock, MemoryBudget.UNLIMITED,
-				QuotaProperties.defaults(), fixture.feed(), new JobMetrics(registry), "node-m");
+				QuotaProperties.defaults(), fixture.feed(), new JobTelemetry(registry), "node-m");
 		JobSpec spec = JobSpec.of(IntStream.range(0, 7)
 			.mapToObj((i) -> FetchRequest.get(this.upstream.url("/ok/metered/" + i)))
 			.toList(), FetchPolicy.DEFAULT.withConcurrency(3));
