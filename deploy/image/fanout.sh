@@ -4,13 +4,17 @@
 #
 #   fanout.sh extract <fanout.jar> <app-dir>   the jar extracted by Spring Boot's tools jar mode:
 #                                              <app-dir>/fanout.jar and <app-dir>/lib/
-#   fanout.sh train <app-dir>                  records the class data sharing archive <app-dir>/fanout.jsa:
-#                                              starts Fanout on loopback with a throwaway database,
-#                                              serves one API call, stops it with SIGTERM
-#   fanout.sh start <app-dir> [--name=value]   what the container runs: java, replaced by exec, with the archive
+#   fanout.sh train <app-dir>                  records what later starts read: on JDK 25 and later the
+#                                              AOT cache <app-dir>/fanout.aot (classes loaded and linked,
+#                                              and method profiles), on earlier JDKs the class data
+#                                              sharing archive <app-dir>/fanout.jsa; starts Fanout on
+#                                              loopback with a throwaway database, serves one API call,
+#                                              stops it with SIGTERM
+#   fanout.sh start <app-dir> [--name=value]   what the container runs: java, replaced by exec, with the
+#                                              cache or archive that train recorded
 #
-# The archive fits one JDK, one jar and its path as given: train with the JDK, the app directory and
-# the JVM options of every later start (docs/deployment.md). JVM options beyond these go in
+# The cache and the archive fit one JDK, one jar and its path as given: train with the JDK, the app
+# directory and the JVM options of every later start (docs/deployment.md). JVM options beyond these go in
 # JDK_JAVA_OPTIONS, which the java launcher reads; Fanout's settings in the environment or as arguments.
 set -euo pipefail
 
@@ -31,6 +35,11 @@ http_status() {
     && echo "$code" ) 2>/dev/null || true
 }
 
+# The JDK's feature version: 17, 21, 25 ...
+java_feature_version() {
+  "$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'
+}
+
 extract() {
   local jar="$1" app="$2"
   rm -rf "$app"
@@ -44,9 +53,17 @@ train() {
   local work key pid status
   work="$(mktemp -d)"
   key="training-$RANDOM$RANDOM"
-  rm -f "$app/fanout.jsa"
+  rm -f "$app/fanout.jsa" "$app/fanout.aot"
+  local output recording
+  if [ "$(java_feature_version)" -ge 25 ]; then
+    output="$app/fanout.aot"
+    recording=-XX:AOTCacheOutput="$output"
+  else
+    output="$app/fanout.jsa"
+    recording=-XX:ArchiveClassesAtExit="$output"
+  fi
   # -Xmx256m: the same compressed-pointer mode as any container below 64 GiB, whatever the build host has.
-  "$java_bin" "${jvm_options[@]}" -Xmx256m -XX:ArchiveClassesAtExit="$app/fanout.jsa" -jar "$app/fanout.jar" \
+  "$java_bin" "${jvm_options[@]}" -Xmx256m "$recording" -jar "$app/fanout.jar" \
     --server.address=127.0.0.1 --server.port="$port" \
     --management.server.address=127.0.0.1 --management.server.port="$management_port" \
     --fanout.data-dir="$work/data" --fanout.security.api-keys.training="$key" \
@@ -60,9 +77,9 @@ train() {
   status="$(http_status "$port" /api/v1/jobs "X-API-Key: $key"$'\r\n')"
   kill -TERM "$pid"
   wait "$pid" || true
-  if [ "$status" != 200 ] || [ ! -s "$app/fanout.jsa" ]; then
+  if [ "$status" != 200 ] || [ ! -s "$output" ]; then
     cat "$work/training.log" >&2
-    echo "train: the API answered '$status' and the archive is $(test -s "$app/fanout.jsa" && echo written || echo missing)" >&2
+    echo "train: the API answered '$status' and $output is $(test -s "$output" && echo written || echo missing)" >&2
     exit 1
   fi
   rm -rf "$work"
@@ -71,6 +88,10 @@ train() {
 start() {
   local app="$1"
   shift
+  # Which one train recorded says which JDK it was for; no JVM is started to ask.
+  if [ -f "$app/fanout.aot" ]; then
+    exec "$java_bin" "${jvm_options[@]}" -XX:AOTCache="$app/fanout.aot" -jar "$app/fanout.jar" "$@"
+  fi
   exec "$java_bin" "${jvm_options[@]}" -XX:SharedArchiveFile="$app/fanout.jsa" -jar "$app/fanout.jar" "$@"
 }
 

@@ -37,9 +37,9 @@ record Launch(List<String> command, List<String> jvmOptions) {
 				environment, log);
 		run(List.of("bash", script.toString(), "train", app.toString()), environment, log);
 		List<String> options = new ArrayList<>(jvmOptions);
-		// A stale or unusable archive would be ignored with a warning, silently slowing every start:
-		// here it is an error instead.
-		options.add("-Xshare:on");
+		// A stale or unusable archive (or AOT cache, which train records on JDK 25 and later) would be
+		// ignored with a warning, silently slowing every start: here it is an error instead.
+		options.add(Files.exists(app.resolve("fanout.aot")) ? "-XX:AOTMode=on" : "-Xshare:on");
 		return new Launch(List.of("bash", script.toString(), "start", app.toString()), options);
 	}
 
