@@ -37,6 +37,8 @@ class ResilienceConfigurationIntegrationTests extends FanoutIntegrationTest {
 		assertThat(config.getSlidingWindowSize()).isEqualTo(100);
 		assertThat(config.getMinimumNumberOfCalls()).isEqualTo(20);
 		assertThat(config.getFailureRateThreshold()).isEqualTo(50f);
+		// A long wait for room (host, memory budget) within a request's timeout is not a slow call.
+		assertThat(config.getSlowCallDurationThreshold()).isGreaterThan(this.fetch.maxTimeout());
 	}
 
 }

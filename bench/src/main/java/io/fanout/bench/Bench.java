@@ -72,7 +72,7 @@ public final class Bench {
 				runScenarios(new FanoutApi(this.options.url, this.options.apiKey), null, baseline, "external");
 			}
 			else {
-				this.launch = prepareLaunch();
+				timed("preparing the deployed form", () -> this.launch = prepareLaunch());
 				if (!this.options.postgresOnly) {
 					phase("embedded H2", () -> {
 						try (FanoutProcess fanout = startFanout("h2", List.of())) {
@@ -109,14 +109,19 @@ public final class Bench {
 		}
 	}
 
-	/** Runs a phase; a failure is reported with the results instead of losing them. */
+	/**
+	 * Runs a phase; a failure is reported with the results instead of losing them. How long it took
+	 * is reported too: the budget of {@code --quick} is spent by phases.
+	 */
 	private void phase(String name, Phase phase) {
+		long start = System.nanoTime();
 		try {
 			phase.run();
 		}
 		catch (Exception ex) {
 			this.report.note(name + " failed", String.valueOf(ex.getMessage()));
 		}
+		this.report.note(name + " took", String.format("%.0f s", (System.nanoTime() - start) / 1e9));
 	}
 
 	@FunctionalInterface
@@ -129,30 +134,39 @@ public final class Bench {
 	private void runScenarios(FanoutApi api, FanoutProcess fanout, Baseline baseline, String store) throws Exception {
 		JvmMeter meter = (fanout != null) ? fanout.meter() : null;
 		if (this.options.wants("S1")) {
-			s1(api, meter, baseline, 3);
-			if (!this.options.quick) {
-				s1(api, meter, baseline, 1);
-			}
+			timed("S1", () -> {
+				s1(api, meter, baseline, 3);
+				if (!this.options.quick) {
+					s1(api, meter, baseline, 1);
+				}
+			});
 		}
 		if (this.options.wants("S2")) {
-			fanOut(api, fanout, baseline, "S2", scaled(10_000) + " × 1 s, concurrency 1,000", scaled(10_000), 1000, 1000,
-					1.03, false);
+			timed("S2", () -> fanOut(api, fanout, baseline, "S2", scaled(10_000) + " × 1 s, concurrency 1,000",
+					scaled(10_000), 1000, 1000, 1.03, false));
 		}
 		if (this.options.wants("S3")) {
-			fanOut(api, fanout, baseline, "S3", scaled(10_000) + " × 2 s, concurrency " + scaled(10_000), scaled(10_000),
-					scaled(10_000), 2000, 1.5, true);
+			timed("S3", () -> fanOut(api, fanout, baseline, "S3", scaled(10_000) + " × 2 s, concurrency " + scaled(10_000),
+					scaled(10_000), scaled(10_000), 2000, 1.5, true));
 		}
 		if (this.options.wants("S4")) {
-			s4(api, meter, baseline, store);
+			timed("S4 " + store, () -> s4(api, meter, baseline, store));
 		}
 		if (this.options.wants("S5")) {
-			s5(api, meter);
+			timed("S5", () -> s5(api, meter));
 		}
 		if (this.options.wants("S6") && fanout != null) {
-			new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out,
+			timed("S6", () -> new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out,
 					Duration.ofSeconds(this.options.quick ? 3 : 10))
-				.run(this.report);
+				.run(this.report));
 		}
+	}
+
+	/** Runs a scenario and notes how long it took, baselines included. */
+	private void timed(String name, Phase scenario) throws Exception {
+		long start = System.nanoTime();
+		scenario.run();
+		this.report.note(name + " took", String.format("%.0f s", (System.nanoTime() - start) / 1e9));
 	}
 
 	/** S1: the classic three slow requests. */

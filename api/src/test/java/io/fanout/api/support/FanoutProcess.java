@@ -78,6 +78,10 @@ public final class FanoutProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(this.jvmOptions);
+		if (Runtime.version().feature() >= 22) {
+			// What fanout.jar's manifest says (Enable-Native-Access), which a class path start does not read.
+			command.add("--enable-native-access=ALL-UNNAMED");
+		}
 		command.add("-cp");
 		command.add(classPath());
 		command.add(FanoutApplication.class.getName());
