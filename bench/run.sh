@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -DskipTests -pl api,bench -am package
-exec java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.fanout.bench.Bench --jar api/target/fanout.jar "$@"
+# The JDK of JAVA_HOME if set, for the harness and the Fanout it starts: the image runs JDK 25, e.g.
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh --quick
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.fanout.bench.Bench --jar api/target/fanout.jar "$@"

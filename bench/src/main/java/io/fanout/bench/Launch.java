@@ -43,6 +43,14 @@ record Launch(List<String> command, List<String> jvmOptions) {
 		return new Launch(List.of("bash", script.toString(), "start", app.toString()), options);
 	}
 
+	/** What starts: the extracted jar with the AOT cache or CDS archive train recorded, or the jar. */
+	String form() {
+		if (this.jvmOptions.contains("-XX:AOTMode=on")) {
+			return "extracted jar + AOT cache";
+		}
+		return this.jvmOptions.contains("-Xshare:on") ? "extracted jar + CDS" : "java -jar";
+	}
+
 	private static String java() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
