@@ -416,7 +416,9 @@ public final class Bench {
 	/**
 	 * A fresh data directory each time, the stub's network allowed, limits raised for S4, and the
 	 * bench tenant's requests in flight raised to the process's own bound: S3 runs one job at
-	 * concurrency 10,000, which the default tenant quota (1,000) would hold to ten waves.
+	 * concurrency 10,000, which the default tenant quota (1,000) would hold to ten waves; and its queued
+	 * jobs unbounded: S6 submits jobs as fast as it can, and the default quota (500) answered the rest
+	 * 429, which S6 counted as errors.
 	 */
 	private static List<String> fanoutArguments(String name, List<String> extra) throws IOException {
 		Path data = Files.createTempDirectory("fanout-bench-" + name);
@@ -424,6 +426,7 @@ public final class Bench {
 				"--fanout.security.api-keys.bench=" + API_KEY, "--fanout.fetch.allowed-networks=127.0.0.1/32",
 				"--fanout.scheduler.max-requests-per-job=100000", "--fanout.scheduler.max-queued-jobs=1000000",
 				"--fanout.scheduler.quotas.tenants.bench.requests-in-flight=10000",
+				"--fanout.scheduler.quotas.tenants.bench.queued-jobs=1000000",
 				"--spring.http.codecs.max-in-memory-size=64MB",
 				"--logging.level.root=WARN"));
 		// A repeated --name=value would reach Spring as "a,b": an extra one replaces the default.
