@@ -92,8 +92,14 @@ public final class AddressRule {
 		return Optional.empty();
 	}
 
+	/** A loop, not a stream: it runs for every request to an IP literal, and a stream allocates each time. */
 	private boolean isAllowed(byte[] bytes) {
-		return this.allowed.stream().anyMatch(cidr -> cidr.contains(bytes));
+		for (Cidr cidr : this.allowed) {
+			if (cidr.contains(bytes)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Optional<String> blockedRange(byte[] bytes) {
