@@ -98,6 +98,22 @@ final class Report {
 		add(row, String.format("%.0f req/s | p99 %.1f ms | errors %d (%s)", requestsPerSecond, p99Millis, errors, tool));
 	}
 
+	/** API load while a job runs: met when p99 is within {@code maxP99Millis}, no errors, and the job ran throughout. */
+	void apiLoadUnder(String id, String workload, double requestsPerSecond, double p99Millis, long errors, String tool,
+			double maxP99Millis, boolean jobRanThroughout) {
+		Map<String, Object> row = row(id, workload);
+		row.put("requestsPerSecond", requestsPerSecond);
+		row.put("p99Millis", p99Millis);
+		row.put("errors", errors);
+		row.put("tool", tool);
+		row.put("jobRanThroughout", jobRanThroughout);
+		boolean met = p99Millis <= maxP99Millis && errors == 0 && jobRanThroughout;
+		row.put("met", met);
+		add(row, String.format("%.0f req/s | p99 %.1f ms | errors %d (%s) | job %s | target p99 ≤ %.0f ms: %s",
+				requestsPerSecond, p99Millis, errors, tool, jobRanThroughout ? "ran throughout" : "ended before the load",
+				maxP99Millis, verdict(met)));
+	}
+
 	void startup(String id, String workload, Stats seconds, double target) {
 		Map<String, Object> row = row(id, workload);
 		row.put("seconds", seconds);
