@@ -28,6 +28,12 @@ public interface CallbackService {
 	 */
 	Mono<Callback> callback(String owner, UUID jobId);
 
+	/**
+	 * The callback of a job its owner has just read, empty if it has none: one query, where
+	 * {@link #callback(String, UUID)} reads the job again to check its owner.
+	 */
+	Mono<Callback> callbackOf(Job job);
+
 	/** The job's latest deliveries, newest first, at most {@value #MAX_LISTED}; empty if none. */
 	Mono<List<CallbackDelivery>> deliveries(String owner, UUID jobId);
 

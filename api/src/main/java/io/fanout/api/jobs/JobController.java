@@ -5,12 +5,14 @@ import java.security.Principal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fanout.api.problems.InvalidRequestException;
 import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
 import io.fanout.scheduler.JobService;
 import io.fanout.scheduler.ResultPage;
@@ -77,7 +79,7 @@ class JobController implements JobsApi {
 			.flatMap((draft) -> this.jobs.rerun(owner, id, draft, idempotencyKey))
 			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader)
 			// A rerun inherits the original's callback: the answer shows it, as GET does.
-			.flatMap((job) -> withCallback(owner, JobResponse.of(job)))
+			.flatMap((job) -> withCallback(owner, job, Mono.just(JobResponse.of(job))))
 			.map(JobController::accepted);
 	}
 
@@ -94,8 +96,8 @@ class JobController implements JobsApi {
 	public Mono<JobResponse> get(UUID id, Principal principal) {
 		String owner = principal.getName();
 		return this.jobs.get(owner, id)
-			.zipWith(this.jobs.reruns(owner, id), JobResponse::of)
-			.flatMap((response) -> withCallback(owner, response));
+			.flatMap((job) -> withCallback(owner, job,
+					this.jobs.reruns(owner, id).map((reruns) -> JobResponse.of(job, reruns))));
 	}
 
 	@Override
@@ -105,12 +107,16 @@ class JobController implements JobsApi {
 			.map((delivery) -> ResponseEntity.accepted().body(JobResponse.DeliveryResponse.of(delivery)));
 	}
 
-	/** The job with its callback and latest deliveries, read from the outbox (never from the spec). */
-	private Mono<JobResponse> withCallback(String owner, JobResponse job) {
-		return this.callbacks.callback(owner, job.id())
-			.flatMap((callback) -> this.callbacks.deliveries(owner, job.id())
-				.map((deliveries) -> job.withCallback(callback, deliveries)))
-			.defaultIfEmpty(job);
+	/**
+	 * The response with the job's callback and latest deliveries, read from the outbox (never from the
+	 * spec): the three queries at once, for a job just read as its owner's.
+	 */
+	private Mono<JobResponse> withCallback(String owner, Job job, Mono<JobResponse> response) {
+		return Mono.zip(response, this.callbacks.callbackOf(job).map(Optional::of).defaultIfEmpty(Optional.empty()),
+				this.callbacks.deliveries(owner, job.id()))
+			.map((found) -> found.getT2()
+				.map((callback) -> found.getT1().withCallback(callback, found.getT3()))
+				.orElse(found.getT1()));
 	}
 
 	@Override
@@ -171,7 +177,7 @@ class JobController implements JobsApi {
 	public Mono<ResponseEntity<JobResponse>> cancel(UUID id, Principal principal) {
 		String owner = principal.getName();
 		return this.jobs.cancel(owner, id)
-			.flatMap((job) -> withCallback(owner, JobResponse.of(job)))
+			.flatMap((job) -> withCallback(owner, job, Mono.just(JobResponse.of(job))))
 			.map((job) -> ResponseEntity.accepted().body(job));
 	}
 

@@ -7,6 +7,7 @@ import io.fanout.scheduler.Callback;
 import io.fanout.scheduler.CallbackDelivery;
 import io.fanout.scheduler.CallbackService;
 import io.fanout.scheduler.InvalidJobSpecException;
+import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobNotFoundException;
 import io.fanout.scheduler.JobSpec;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,11 @@ final class NoCallbacks implements CallbackService {
 
 	@Override
 	public Mono<Callback> callback(String owner, UUID jobId) {
+		return Mono.empty();
+	}
+
+	@Override
+	public Mono<Callback> callbackOf(Job job) {
 		return Mono.empty();
 	}
 

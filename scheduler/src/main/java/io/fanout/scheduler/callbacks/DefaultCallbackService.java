@@ -45,7 +45,12 @@ public final class DefaultCallbackService implements CallbackService {
 
 	@Override
 	public Mono<Callback> callback(String owner, UUID jobId) {
-		return job(owner, jobId).flatMap((job) -> this.store.callback(jobId));
+		return job(owner, jobId).flatMap(this::callbackOf);
+	}
+
+	@Override
+	public Mono<Callback> callbackOf(Job job) {
+		return this.store.callback(job.id());
 	}
 
 	@Override
