@@ -121,7 +121,7 @@ public final class Bench {
 		catch (Exception ex) {
 			this.report.note(name + " failed", String.valueOf(ex.getMessage()));
 		}
-		this.report.note(name + " took", String.format("%.0f s", (System.nanoTime() - start) / 1e9));
+		noteTook(name, start);
 	}
 
 	@FunctionalInterface
@@ -168,7 +168,11 @@ public final class Bench {
 	private void timed(String name, Phase scenario) throws Exception {
 		long start = System.nanoTime();
 		scenario.run();
-		this.report.note(name + " took", String.format("%.0f s", (System.nanoTime() - start) / 1e9));
+		noteTook(name, start);
+	}
+
+	private void noteTook(String name, long startNanos) {
+		this.report.note(name + " took", String.format("%.0f s", (System.nanoTime() - startNanos) / 1e9));
 	}
 
 	/** S1: the classic three slow requests. */

@@ -59,7 +59,7 @@ final class FanoutProcess implements AutoCloseable {
 		if (metered) {
 			// The JMX agent changes the module graph, so JDK 25's AOT cache cannot be used with it at all:
 			// a metered Fanout starts without it (throughput scenarios do not measure start-up).
-			jvmOptions.remove("-XX:AOTMode=on");
+			jvmOptions.remove(Launch.STRICT_AOT_CACHE);
 			jvmOptions.addAll(JvmMeter.jvmOptions(jmxPort));
 		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -12,9 +12,16 @@ import java.util.concurrent.TimeUnit;
  * How Fanout is started: the command before Fanout's own arguments, and the JVM options, which
  * {@link FanoutProcess} passes in {@code JDK_JAVA_OPTIONS}. {@link #deployed} is the deployment form
  * of docs/deployment.md, prepared and started by the image's own script {@code deploy/image/fanout.sh}:
- * the jar extracted, a class data sharing archive recorded by its training run, and its start command.
+ * the jar extracted, an AOT cache (JDK 25 and later) or class data sharing archive recorded by its
+ * training run, and its start command.
  */
 record Launch(List<String> command, List<String> jvmOptions) {
+
+	/** Use the AOT cache or fail (JDK 25 and later). */
+	static final String STRICT_AOT_CACHE = "-XX:AOTMode=on";
+
+	/** Use the CDS archive or fail. */
+	static final String STRICT_CDS = "-Xshare:on";
 
 	static Launch plain(Path jar, List<String> jvmOptions) {
 		return new Launch(List.of(java(), "-jar", jar.toString()), jvmOptions);
@@ -39,16 +46,16 @@ record Launch(List<String> command, List<String> jvmOptions) {
 		List<String> options = new ArrayList<>(jvmOptions);
 		// A stale or unusable archive (or AOT cache, which train records on JDK 25 and later) would be
 		// ignored with a warning, silently slowing every start: here it is an error instead.
-		options.add(Files.exists(app.resolve("fanout.aot")) ? "-XX:AOTMode=on" : "-Xshare:on");
+		options.add(Files.exists(app.resolve("fanout.aot")) ? STRICT_AOT_CACHE : STRICT_CDS);
 		return new Launch(List.of("bash", script.toString(), "start", app.toString()), options);
 	}
 
 	/** What starts: the extracted jar with the AOT cache or CDS archive train recorded, or the jar. */
 	String form() {
-		if (this.jvmOptions.contains("-XX:AOTMode=on")) {
+		if (this.jvmOptions.contains(STRICT_AOT_CACHE)) {
 			return "extracted jar + AOT cache";
 		}
-		return this.jvmOptions.contains("-Xshare:on") ? "extracted jar + CDS" : "java -jar";
+		return this.jvmOptions.contains(STRICT_CDS) ? "extracted jar + CDS" : "java -jar";
 	}
 
 	private static String java() {

@@ -282,13 +282,14 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 
 	private Mono<FetchOutcome> fetchOne(int index, FetchRequest request, Extraction.Rules rules, FetchPolicy policy,
 			FetchScope scope, Admission.@Nullable BatchPace pace, MemoryHold memory) {
+		String host = HttpExchange.host(request.url());
 		if (this.tracer == Tracer.NOOP) {
-			return fetchUntraced(index, request, rules, policy, scope, pace, memory);
+			return fetchUntraced(index, request, host, rules, policy, scope, pace, memory);
 		}
 		return Mono.deferContextual((context) -> {
 			TraceContext parent = FetchTracing.parent(context);
-			return (parent == null) ? fetchUntraced(index, request, rules, policy, scope, pace, memory)
-					: fetchTraced(parent, index, request, rules, policy, scope, pace, memory);
+			return (parent == null) ? fetchUntraced(index, request, host, rules, policy, scope, pace, memory)
+					: fetchTraced(parent, index, request, host, rules, policy, scope, pace, memory);
 		});
 	}
 
@@ -297,18 +298,18 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 	 * the URL's path or query nor any header. With {@code propagate}, the request carries the span's
 	 * context upstream ({@code traceparent}), unless the job set that header itself.
 	 */
-	private Mono<FetchOutcome> fetchTraced(TraceContext parent, int index, FetchRequest request,
+	private Mono<FetchOutcome> fetchTraced(TraceContext parent, int index, FetchRequest request, String host,
 			Extraction.Rules rules, FetchPolicy policy, FetchScope scope, Admission.@Nullable BatchPace pace,
 			MemoryHold memory) {
 		Span span = this.tracer.spanBuilder()
 			.setParent(parent)
 			.name("fanout.fetch.request")
 			.kind(Span.Kind.CLIENT)
-			.tag("server.address", HttpExchange.host(request.url()))
+			.tag("server.address", host)
 			.tag("http.request.method", request.method())
 			.start();
 		FetchRequest sent = this.propagate ? withTraceContext(request, span.context()) : request;
-		return fetchUntraced(index, sent, rules, policy, scope, pace, memory).doOnNext((outcome) -> {
+		return fetchUntraced(index, sent, host, rules, policy, scope, pace, memory).doOnNext((outcome) -> {
 			span.tag("fanout.outcome", outcome.kind().name());
 			span.tag("fanout.attempts", outcome.attempts());
 			if (outcome.httpStatus() != null) {
@@ -338,12 +339,11 @@ public final class ReactorFetchClient implements FetchClient, AutoCloseable {
 		return new FetchRequest(request.url(), request.method(), headers, request.body(), request.extract());
 	}
 
-	private Mono<FetchOutcome> fetchUntraced(int index, FetchRequest request, Extraction.Rules rules,
+	private Mono<FetchOutcome> fetchUntraced(int index, FetchRequest request, String host, Extraction.Rules rules,
 			FetchPolicy policy, FetchScope scope, Admission.@Nullable BatchPace pace, MemoryHold memory) {
 		return Mono.defer(() -> {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
-			String host = HttpExchange.host(request.url());
 			if (isRefusedLiteral(host)) {
 				this.outcomes.logRefused(host + " refused: the address is not allowed");
 				return Mono.just(new FetchOutcome(index, OutcomeKind.BLOCKED, null, 0, startedAt, Duration.ZERO, null, 0,
