@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -65,22 +69,34 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build();
 		List<Disposable> open = new ArrayList<>();
+		// Streams that have delivered their first bytes (past their first database read), and any that
+		// ended: one that ended early would leave room for the stream meant to be refused.
+		AtomicInteger delivering = new AtomicInteger();
+		Queue<String> ended = new ConcurrentLinkedQueue<>();
 		try {
 			for (int i = 0; i < STREAMS; i++) {
 				MediaType type = (i % 2 == 0) ? MediaType.TEXT_EVENT_STREAM : MediaType.APPLICATION_NDJSON;
+				String name = "stream " + i + " (" + type + ")";
+				AtomicBoolean first = new AtomicBoolean(true);
 				open.add(http.get()
 					.uri("/api/v1/jobs/" + jobA + "/results")
 					.header("X-API-Key", KEY_A)
 					.accept(type)
 					.retrieve()
 					.bodyToFlux(DataBuffer.class)
-					.doOnNext(DataBufferUtils::release)
-					.subscribe(null, (ex) -> {
-					}));
+					.doOnNext((buffer) -> {
+						DataBufferUtils.release(buffer);
+						if (first.getAndSet(false)) {
+							delivering.incrementAndGet();
+						}
+					})
+					.subscribe(null, (ex) -> ended.add(name + " failed: " + ex), () -> ended.add(name + " completed")));
 			}
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(30))
-				.until(() -> this.streams.openStreams("tenant-a") == STREAMS);
+				.until(() -> delivering.get() == STREAMS || !ended.isEmpty());
+			assertThat(ended).as("streams that ended while they were opened").isEmpty();
+			assertThat(this.streams.openStreams("tenant-a")).isEqualTo(STREAMS);
 			assertThat(openStreamsGauge()).isEqualTo(STREAMS);
 
 			// Tenant B's job of 20 quick requests runs as it would on an idle instance.
@@ -103,6 +119,8 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 
 			// One stream more than tenant A's limit: refused before anything is streamed.
+			assertThat(ended).as("streams that ended before the limit was tried").isEmpty();
+			assertThat(this.streams.openStreams("tenant-a")).isEqualTo(STREAMS);
 			for (MediaType type : List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_NDJSON)) {
 				this.client.get()
 					.uri("/api/v1/jobs/" + jobA + "/results")
@@ -128,6 +146,7 @@ class ResultStreamLoadIntegrationTests extends FanoutIntegrationTest {
 				.expectStatus()
 				.isOk();
 			assertThat(this.streams.openStreams("tenant-a")).isEqualTo(STREAMS);
+			assertThat(ended).isEmpty();
 		}
 		finally {
 			open.forEach(Disposable::dispose);
