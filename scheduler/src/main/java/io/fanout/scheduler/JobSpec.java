@@ -48,7 +48,10 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 	public JobSpec {
 		List<Violation> violations = violations(name, labels, priority, (requests != null) ? requests.size() : 0,
 				deadline);
-		if (requests != null) {
+		// Compact requests hold no null, and are immutable: neither checked nor copied (a million of them
+		// would be decoded to be).
+		boolean compact = requests instanceof CompactRequests;
+		if (requests != null && !compact) {
 			for (int i = 0; i < requests.size(); i++) {
 				if (requests.get(i) == null) {
 					violations.add(new Violation(InvalidJobSpecException.requestPath(i), "request must not be null"));
@@ -60,7 +63,9 @@ public record JobSpec(@Nullable String name, Map<String, String> labels, int pri
 		}
 		name = normalName(name);
 		labels = (labels == null || labels.isEmpty()) ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
-		requests = Collections.unmodifiableList(new ArrayList<>(requests));
+		if (!compact) {
+			requests = Collections.unmodifiableList(new ArrayList<>(requests));
+		}
 		if (policy == null) {
 			policy = FetchPolicy.DEFAULT;
 		}

@@ -23,11 +23,16 @@ public final class JobSpecFactory {
 	/** Most violations reported for one submission. */
 	public static final int MAX_VIOLATIONS = 100;
 
+	/** Most bytes one job's requests take compressed, unless configured otherwise: 16 MiB. */
+	public static final long DEFAULT_MAX_REQUEST_BYTES = 16L * 1024 * 1024;
+
 	private final FetchPolicy defaults;
 
 	private final PolicyLimits limits;
 
 	private final int maxRequestsPerJob;
+
+	private final long maxRequestBytesPerJob;
 
 	private final Duration maxDeadline;
 
@@ -43,9 +48,22 @@ public final class JobSpecFactory {
 	 * @param maxDeadline longest deadline a submission may ask for
 	 */
 	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob, Duration maxDeadline) {
+		this(defaults, limits, maxRequestsPerJob, DEFAULT_MAX_REQUEST_BYTES, maxDeadline);
+	}
+
+	/**
+	 * @param defaults the policy for what a submission leaves out
+	 * @param limits what a submission may ask for
+	 * @param maxRequestsPerJob most requests in one job
+	 * @param maxRequestBytesPerJob most bytes one job's requests take compressed
+	 * @param maxDeadline longest deadline a submission may ask for
+	 */
+	public JobSpecFactory(FetchPolicy defaults, PolicyLimits limits, int maxRequestsPerJob, long maxRequestBytesPerJob,
+			Duration maxDeadline) {
 		this.defaults = defaults;
 		this.limits = limits;
 		this.maxRequestsPerJob = maxRequestsPerJob;
+		this.maxRequestBytesPerJob = maxRequestBytesPerJob;
 		this.maxDeadline = maxDeadline;
 	}
 
@@ -54,8 +72,38 @@ public final class JobSpecFactory {
 	 * @throws InvalidJobSpecException naming every invalid part (up to {@value #MAX_VIOLATIONS})
 	 */
 	public JobSpec create(JobDraft draft) {
-		List<Violation> violations = new ArrayList<>();
-		List<FetchRequest> requests = requests(draft.requests(), violations);
+		Requests requests = new Requests();
+		List<JobDraft.@Nullable Request> drafts = draft.requests();
+		if (drafts != null && drafts.size() > this.maxRequestsPerJob) {
+			// Too many to be worth checking one by one: the count is all that is reported.
+			requests.count = drafts.size();
+		}
+		else if (drafts != null) {
+			drafts.forEach(requests::add);
+		}
+		return create(draft, requests);
+	}
+
+	/**
+	 * Requests to make a spec of with {@link #create(JobDraft, Requests)}, added one by one as they
+	 * arrive (a submission streamed line by line): each is checked and compressed when added, so a
+	 * million of them never exist parsed at once.
+	 */
+	public Requests requests() {
+		return new Requests();
+	}
+
+	/**
+	 * The spec of this draft with these requests; the draft's own requests are not looked at.
+	 * @throws InvalidJobSpecException naming every invalid part (up to {@value #MAX_VIOLATIONS}), the
+	 * requests' first
+	 */
+	public JobSpec create(JobDraft draft, Requests requests) {
+		List<Violation> violations = new ArrayList<>(requests.violations);
+		Violation tooMany = requestCount(requests.count);
+		if (tooMany != null) {
+			violations.add(tooMany);
+		}
 		FetchPolicy policy = this.defaults;
 		try {
 			policy = this.defaults.apply(draft.policy(), this.limits);
@@ -65,8 +113,7 @@ public final class JobSpecFactory {
 		}
 		Map<String, String> labels = (draft.labels() != null) ? draft.labels() : Map.of();
 		int priority = (draft.priority() != null) ? draft.priority() : 0;
-		int requestCount = (draft.requests() != null) ? draft.requests().size() : 0;
-		violations.addAll(JobSpec.violations(draft.name(), labels, priority, requestCount, draft.deadline()));
+		violations.addAll(JobSpec.violations(draft.name(), labels, priority, requests.count, draft.deadline()));
 		if (draft.deadline() != null && draft.deadline().compareTo(this.maxDeadline) > 0) {
 			violations.add(new Violation("deadline", "deadline must be at most " + this.maxDeadline));
 		}
@@ -76,7 +123,8 @@ public final class JobSpecFactory {
 		if (!violations.isEmpty()) {
 			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
 		}
-		return new JobSpec(draft.name(), labels, priority, requests, policy, draft.deadline(), callback);
+		return new JobSpec(draft.name(), labels, priority, requests.requests.build(), policy, draft.deadline(),
+				callback);
 	}
 
 	/**
@@ -106,9 +154,10 @@ public final class JobSpecFactory {
 		if (!violations.isEmpty()) {
 			throw new InvalidJobSpecException(violations.subList(0, Math.min(violations.size(), MAX_VIOLATIONS)));
 		}
-		List<FetchRequest> requests = indexes.stream().map(original.requests()::get).toList();
+		CompactRequests.Builder requests = CompactRequests.builder();
+		indexes.forEach((index) -> requests.add(original.requests().get(index)));
 		// It reports where the original does: the same callback, its headers included.
-		return new JobSpec(name, labels, priority, requests, policy, deadline).withCallback(original.callback());
+		return new JobSpec(name, labels, priority, requests.build(), policy, deadline).withCallback(original.callback());
 	}
 
 	/**
@@ -136,40 +185,71 @@ public final class JobSpecFactory {
 		}
 	}
 
-	private List<FetchRequest> requests(@Nullable List<JobDraft.@Nullable Request> drafts, List<Violation> violations) {
-		if (drafts == null || drafts.isEmpty()) {
-			// JobSpec's own check names it.
-			return List.of();
-		}
-		Violation tooMany = requestCount(drafts.size());
-		if (tooMany != null) {
-			violations.add(tooMany);
-			return List.of();
-		}
-		List<FetchRequest> requests = new ArrayList<>(drafts.size());
-		for (int i = 0; i < drafts.size(); i++) {
-			JobDraft.Request draft = drafts.get(i);
-			if (draft == null) {
-				violations.add(new Violation(InvalidJobSpecException.requestPath(i), "must not be null"));
-				continue;
-			}
-			String path = InvalidJobSpecException.requestPath(i);
-			try {
-				FetchRequest request = new FetchRequest(FetchRequest.parseUrl(draft.url()), draft.method(),
-						draft.headers(), draft.body(), draft.extract());
-				this.limits.checkRules(request.extract()).forEach((violation) -> violations.add(violation.under(path)));
-				requests.add(request);
-			}
-			catch (InvalidFetchRequestException ex) {
-				ex.violations().forEach((violation) -> violations.add(violation.under(path)));
-			}
-		}
-		return requests;
-	}
-
 	private @Nullable Violation requestCount(int count) {
 		return (count > this.maxRequestsPerJob) ? new Violation("requests",
 				"a job may have at most " + this.maxRequestsPerJob + " requests, not " + count) : null;
+	}
+
+	/**
+	 * A submission's requests, checked and compressed one at a time. Past the most requests a job may
+	 * have, requests are only counted; past {@value #MAX_VIOLATIONS} violations, only checked.
+	 */
+	public final class Requests {
+
+		private final CompactRequests.Builder requests = CompactRequests.builder();
+
+		private final List<Violation> violations = new ArrayList<>();
+
+		private int count;
+
+		private Requests() {
+		}
+
+		/** Adds the next request: {@code requests[n]} of the submission, n the number added before. */
+		public void add(JobDraft.@Nullable Request draft) {
+			int index = this.count++;
+			if (this.count > JobSpecFactory.this.maxRequestsPerJob) {
+				return;
+			}
+			String path = InvalidJobSpecException.requestPath(index);
+			if (draft == null) {
+				violation(new Violation(path, "must not be null"));
+				return;
+			}
+			try {
+				FetchRequest request = new FetchRequest(FetchRequest.parseUrl(draft.url()), draft.method(),
+						draft.headers(), draft.body(), draft.extract());
+				JobSpecFactory.this.limits.checkRules(request.extract())
+					.forEach((violation) -> violation(violation.under(path)));
+				if (this.violations.isEmpty()) {
+					this.requests.add(request);
+					if (this.requests.compressedBytes() > JobSpecFactory.this.maxRequestBytesPerJob) {
+						violation(new Violation("requests", "the job's requests take more than "
+								+ JobSpecFactory.this.maxRequestBytesPerJob + " bytes compressed, from " + path + " on"));
+					}
+				}
+			}
+			catch (InvalidFetchRequestException ex) {
+				ex.violations().forEach((violation) -> violation(violation.under(path)));
+			}
+		}
+
+		/** How many requests were added. */
+		public int count() {
+			return this.count;
+		}
+
+		/** Whether a request added so far was invalid, or one too many. */
+		public boolean invalid() {
+			return !this.violations.isEmpty() || this.count > JobSpecFactory.this.maxRequestsPerJob;
+		}
+
+		private void violation(Violation violation) {
+			if (this.violations.size() < MAX_VIOLATIONS) {
+				this.violations.add(violation);
+			}
+		}
+
 	}
 
 }

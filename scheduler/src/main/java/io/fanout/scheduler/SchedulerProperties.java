@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrentJobs most jobs this instance runs at once
  * @param maxQueuedJobs most jobs waiting in the queue, all owners together; submissions beyond are refused
  * @param maxRequestsPerJob most requests in one job
+ * @param maxRequestBytesPerJob most bytes one job's requests take compressed, as they are stored and as
+ * a worker holds them while the job runs: a worker holds up to {@code max-concurrent-jobs} times this
  * @param maxDeadline longest deadline a job may ask for
  * @param maxDelay furthest in the future a job's {@code notBefore} may be, counted from its submission
  * @param leaseDuration how long a claimed job stays with its worker without a renewal; after that,
@@ -57,7 +59,8 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("fanout.scheduler")
 public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true") boolean workerEnabled,
 		@DefaultValue("4") int maxConcurrentJobs, @DefaultValue("1000") int maxQueuedJobs,
-		@DefaultValue("10000") int maxRequestsPerJob, @DefaultValue("1d") Duration maxDeadline,
+		@DefaultValue("1000000") int maxRequestsPerJob, @DefaultValue("16MB") DataSize maxRequestBytesPerJob,
+		@DefaultValue("1d") Duration maxDeadline,
 		@DefaultValue("30d") Duration maxDelay,
 		@DefaultValue("30s") Duration leaseDuration,
 		@DefaultValue("10s") Duration leaseRenewInterval, @DefaultValue("1s") Duration pollInterval,
@@ -77,6 +80,9 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 		positive("max-concurrent-jobs", maxConcurrentJobs);
 		positive("max-queued-jobs", maxQueuedJobs);
 		positive("max-requests-per-job", maxRequestsPerJob);
+		if (maxRequestBytesPerJob.toBytes() < 1) {
+			throw new IllegalArgumentException("fanout.scheduler.max-request-bytes-per-job must be positive");
+		}
 		positive("result-batch-size", resultBatchSize);
 		positive("purge-batch-size", purgeBatchSize);
 		positive("lease-duration", leaseDuration);
@@ -115,7 +121,8 @@ public record SchedulerProperties(@Nullable String nodeId, @DefaultValue("true")
 
 	/** The defaults, as documented on each property. */
 	public static SchedulerProperties defaults() {
-		return new SchedulerProperties(null, true, 4, 1000, 10_000, Duration.ofDays(1), Duration.ofDays(30), Duration.ofSeconds(30),
+		return new SchedulerProperties(null, true, 4, 1000, 1_000_000, DataSize.ofMegabytes(16), Duration.ofDays(1),
+				Duration.ofDays(30), Duration.ofSeconds(30),
 				Duration.ofSeconds(10),
 				Duration.ofSeconds(1), Duration.ofMillis(500), 500, Duration.ofMillis(250), DataSize.ofMegabytes(1),
 				Duration.ofMillis(250), Duration.ofSeconds(4), DataSize.ofMegabytes(4),

@@ -6,6 +6,12 @@ package io.fanout.api.jobs;
 final class Examples {
 
 	/** The classic: three cities' weather, fetched concurrently, the temperature extracted. */
+	static final String STREAMED = """
+			{"name": "crawl", "concurrency": 100, "timeout": "PT10S"}
+			{"url": "http://127.0.0.1:8080/demo/weather/paris"}
+			{"url": "http://127.0.0.1:8080/demo/weather/toulouse", "extract": {"temperature": "$.current_condition.tmp"}}
+			""";
+
 	static final String THREE_CITIES = """
 			{
 			  "name": "weather",

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.fanout.api.problems.InvalidRequestException;
 import io.fanout.scheduler.CallbackService;
@@ -21,6 +22,9 @@ import io.fanout.scheduler.StreamedResult;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -69,6 +73,56 @@ class JobController implements JobsApi {
 			.flatMap((spec) -> this.jobs.submit(owner, spec, idempotencyKey, null, submission.notBefore())
 				.map((job) -> accepted(JobResponse.of(job, spec.callback(), List.of()))))
 			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader);
+	}
+
+	@Override
+	public Mono<ResponseEntity<JobResponse>> submitStream(Flux<JsonNode> lines, @Nullable String idempotencyKey,
+			Principal principal) {
+		String owner = principal.getName();
+		return Mono.defer(() -> {
+			JobSubmissions.Streamed streamed = this.submissions.streamed();
+			AtomicReference<JobSubmission> settings = new AtomicReference<>();
+			return lines.doOnNext((line) -> {
+				if (settings.get() == null) {
+					settings.set(read(line, JobSubmission.class, "settings", "the first line, the job's settings"));
+				}
+				else {
+					int index = streamed.count();
+					streamed.add(read(line, JobSubmission.Request.class, "requests[" + index + "]",
+							"line " + (index + 2) + ", a request"));
+				}
+			})
+				// Once the submission is invalid, the rest of the body changes nothing: it is not read.
+				.takeUntil((line) -> streamed.invalid())
+				.then(Mono.fromSupplier(() -> {
+					JobSubmission read = settings.get();
+					if (read == null) {
+						throw new InvalidRequestException("settings",
+								"the body is empty: its first line holds the job's settings, then one request per line");
+					}
+					return Map.entry(read, streamed.toSpec(read));
+				}));
+		})
+			// A large job is compressed and fingerprinted whole here: not on an event loop.
+			.subscribeOn(Schedulers.parallel())
+			.doOnNext((submission) -> this.callbacks.checkSigning(owner, submission.getValue()))
+			.flatMap((submission) -> this.jobs
+				.submit(owner, submission.getValue(), idempotencyKey, null, submission.getKey().notBefore())
+				.map((job) -> accepted(JobResponse.of(job, submission.getValue().callback(), List.of()))))
+			.onErrorMap(InvalidJobSpecException.class, JobController::keyAsHeader);
+	}
+
+	/** One line of a streamed submission as {@code type}; a line that is not one is a 400 naming it. */
+	private <T> T read(JsonNode line, Class<T> type, String field, String what) {
+		if (!line.isObject()) {
+			throw new InvalidRequestException(field, what + " must be a JSON object");
+		}
+		try {
+			return this.json.treeToValue(line, type);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidRequestException(field, what + " is not valid: " + ex.getOriginalMessage());
+		}
 	}
 
 	@Override

@@ -41,8 +41,9 @@ import org.jspecify.annotations.Nullable;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSubmission(
 		@Schema(description = "Optional name, up to 200 characters.", example = "weather") @Nullable String name,
-		@Schema(description = "The requests, at least one (at most `fanout.scheduler.max-requests-per-job`, 10,000 by "
-				+ "default). Results are keyed by position in this list.",
+		@Schema(description = "The requests, at least one (at most `fanout.scheduler.max-requests-per-job`, a million by "
+				+ "default, within the body size a JSON submission may have: larger jobs are streamed, "
+				+ "`POST /api/v1/jobs/stream`). Results are keyed by position in this list.",
 				requiredMode = Schema.RequiredMode.REQUIRED) @Nullable List<@Nullable Request> requests,
 		@Schema(description = "Most requests of this job in flight at once, 1 to 10,000.", example = "10",
 				minimum = "1", maximum = "10000") @Nullable Integer concurrency,

@@ -61,6 +61,72 @@ public class JobSubmissions {
 	}
 
 	/**
+	 * A submission streamed as NDJSON: the job's settings (a {@link JobSubmission} without requests),
+	 * then its requests one by one, each checked and compressed as it comes.
+	 */
+	Streamed streamed() {
+		return new Streamed(this.specs.requests());
+	}
+
+	/** The requests of a streamed submission so far, and what was wrong with them. */
+	final class Streamed {
+
+		private final JobSpecFactory.Requests requests;
+
+		private final List<Violation> violations = new ArrayList<>();
+
+		private Streamed(JobSpecFactory.Requests requests) {
+			this.requests = requests;
+		}
+
+		/** Adds the next request, {@code requests[n]}, n the number added before. */
+		void add(JobSubmission.@Nullable Request request) {
+			int index = this.requests.count();
+			List<Violation> found = new ArrayList<>();
+			JobDraft.Request draft = (request != null) ? StoredValues.kept(request, null, index, found) : null;
+			if (this.violations.size() < JobSpecFactory.MAX_VIOLATIONS) {
+				this.violations.addAll(found);
+			}
+			this.requests.add(draft);
+		}
+
+		/** How many requests were added. */
+		int count() {
+			return this.requests.count();
+		}
+
+		/** Whether reading more would not change the answer: the submission is already invalid. */
+		boolean invalid() {
+			return !this.violations.isEmpty() || this.requests.invalid();
+		}
+
+		/**
+		 * The spec of these settings and the requests added.
+		 * @throws InvalidJobSpecException naming every invalid field
+		 */
+		JobSpec toSpec(JobSubmission settings) {
+			List<Violation> all = new ArrayList<>(this.violations);
+			if (settings.requests() != null) {
+				all.add(new Violation("requests",
+						"a streamed submission sends its requests one per line after the first line, not in it"));
+			}
+			JobDraft draft = draft(settings, null, all);
+			JobSpec spec;
+			try {
+				spec = JobSubmissions.this.specs.create(draft, this.requests);
+			}
+			catch (InvalidJobSpecException ex) {
+				throw all.isEmpty() ? ex : new InvalidJobSpecException(concat(all, ex.violations()));
+			}
+			if (!all.isEmpty()) {
+				throw new InvalidJobSpecException(all);
+			}
+			return spec;
+		}
+
+	}
+
+	/**
 	 * The submission as the scheduler's draft, nothing checked yet but what it keeps of {@code stored}:
 	 * a request that names headers ({@code headerNames}) without sending {@code headers}, or says
 	 * {@code hasBody} without sending {@code body}, takes them from the stored request at the same

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.springdoc.core.annotations.ParameterObject;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -83,6 +84,36 @@ interface JobsApi {
 			@Parameter(description = "Makes retried submissions safe: 1 to 200 printable ASCII characters, unique "
 					+ "per tenant. The same key with the same body returns the first job; with a different body, "
 					+ "a 422.", example = "3f1c9d52-weather-2026-11-21")
+			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+			@Parameter(hidden = true) Principal principal);
+
+	@Operation(operationId = "submitJobStream", summary = "Submit a large job as a stream",
+			description = "Queues a job sent as NDJSON, for jobs too large for one JSON document (up to "
+					+ "`fanout.scheduler.max-requests-per-job`, a million by default): the first line holds the "
+					+ "job's settings (the fields of a JSON submission but `requests`), then each line one request, "
+					+ "as an item of `requests` is written. Requests are checked and compressed as they arrive; "
+					+ "errors name the request by its position, `requests[i]` (line i + 2). Otherwise the same as "
+					+ "a JSON submission: answers, limits and `Idempotency-Key`.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = NDJSON, schema = @Schema(type = "string",
+							description = "Lines of JSON: the settings, then one request per line."),
+							examples = @ExampleObject(name = "two-pages", summary = "Settings, then two requests",
+									value = Examples.STREAMED))))
+	@ApiResponse(responseCode = "202", description = "Queued (or, for a repeated Idempotency-Key, the job queued "
+			+ "the first time).",
+			headers = @Header(name = "Location", description = "The job's URL.",
+					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")),
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
+	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@PostMapping(path = "/stream", consumes = NDJSON, produces = JSON)
+	Mono<ResponseEntity<JobResponse>> submitStream(@RequestBody Flux<JsonNode> lines,
+			@Parameter(description = "As for a JSON submission.", example = "3f1c9d52-crawl-2026-11-21")
 			@RequestHeader(name = IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
 			@Parameter(hidden = true) Principal principal);
 

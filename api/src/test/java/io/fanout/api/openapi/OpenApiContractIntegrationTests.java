@@ -72,7 +72,7 @@ class OpenApiContractIntegrationTests extends FanoutIntegrationTest {
 				}
 			}
 		}
-		assertThat(operations).containsExactlyInAnyOrder("get /api/v1/jobs", "post /api/v1/jobs",
+		assertThat(operations).containsExactlyInAnyOrder("get /api/v1/jobs", "post /api/v1/jobs", "post /api/v1/jobs/stream",
 				"get /api/v1/jobs/{id}", "delete /api/v1/jobs/{id}", "post /api/v1/jobs/{id}/cancel",
 				"post /api/v1/jobs/{id}/callback/redeliver", "post /api/v1/jobs/{id}/rerun",
 				"get /api/v1/jobs/{id}/results", "get /api/v1/limits", "get /api/v1/me", "get /api/v1/upstreams", "get /api/v1/schedules", "post /api/v1/schedules",

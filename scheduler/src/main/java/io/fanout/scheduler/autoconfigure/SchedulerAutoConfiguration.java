@@ -139,7 +139,8 @@ public final class SchedulerAutoConfiguration {
 		FetchProperties fetch = fetchProperties.getIfAvailable();
 		FetchPolicy defaults = (fetch != null) ? fetch.defaultPolicy().toPolicy() : FetchPolicy.DEFAULT;
 		PolicyLimits limits = (fetch != null) ? fetch.policyLimits() : new PolicyLimits(defaults.maxBodySize());
-		return new JobSpecFactory(defaults, limits, properties.maxRequestsPerJob(), properties.maxDeadline());
+		return new JobSpecFactory(defaults, limits, properties.maxRequestsPerJob(),
+				properties.maxRequestBytesPerJob().toBytes(), properties.maxDeadline());
 	}
 
 	@Bean

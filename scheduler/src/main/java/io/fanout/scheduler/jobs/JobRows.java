@@ -16,6 +16,7 @@ import io.fanout.scheduler.JobResult;
 import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.r2dbc.SpecCodec;
+import io.fanout.scheduler.r2dbc.SpecCodec.StoredSpec;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 
@@ -58,17 +59,14 @@ final class JobRows {
 				row.get("rerun_of", UUID.class));
 	}
 
-	/** The spec from {@link JobSql#SPEC_COLUMNS}: compressed, or as text if it was stored before V3. */
-	JobSpec spec(Readable row, @Nullable String name, Map<String, String> labels, int priority) {
+	/**
+	 * The stored spec from {@link JobSql#SPEC_COLUMNS}: compressed, or as text if it was stored before
+	 * V3. Its requests are stored apart unless it was stored before V15 ({@link StoredSpec#chunked()}).
+	 */
+	StoredSpec spec(Readable row) {
 		byte[] compressed = row.get("spec_gzip", byte[].class);
-		return (compressed != null) ? this.codec.readSpec(compressed, name, labels, priority)
-				: this.codec.readSpec(required(row, "spec", String.class), name, labels, priority);
-	}
-
-	/** The spec from {@link JobSql#SPEC_COLUMNS} and the job's name, labels and priority. */
-	JobSpec specWithJobColumns(Readable row) {
-		return spec(row, row.get("name", String.class), this.codec.readLabels(required(row, "labels", String.class)),
-				required(row, "priority", Integer.class));
+		return (compressed != null) ? this.codec.readSpec(compressed)
+				: this.codec.readSpec(required(row, "spec", String.class));
 	}
 
 	/** A result from {@link JobSql#RESULT_COLUMNS}. */

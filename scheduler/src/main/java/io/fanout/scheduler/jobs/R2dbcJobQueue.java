@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,7 +15,6 @@ import io.fanout.fetch.FetchRequest;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobResult;
-import io.fanout.scheduler.JobSpec;
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.QuotaProperties;
 import io.fanout.scheduler.callbacks.CallbackOutbox;
@@ -69,6 +69,8 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private final JobRows rows;
 
+	private final RequestChunks requests;
+
 	private final ResultWriter results;
 
 	private final ResultFeed feed;
@@ -104,6 +106,7 @@ public final class R2dbcJobQueue implements JobQueue {
 		this.fairShare = new FairShare(quotas);
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
+		this.requests = new RequestChunks(db.client());
 		this.results = new ResultWriter(db, this.rows.codec());
 		this.outbox = new CallbackOutbox(db);
 		this.feed = feed;
@@ -139,12 +142,14 @@ public final class R2dbcJobQueue implements JobQueue {
 						.bind("ids", ids)
 						.bind("node", node)
 						.bind("running", JobStatus.RUNNING.name())
-						.map((row) -> {
-							Job job = this.rows.job(row);
-							JobSpec spec = this.rows.spec(row, job.name(), job.labels(), job.priority());
-							return new ClaimedJob(job, spec, new Fence(job.id(), node, job.attempt()));
-						})
-						.all()));
+						.map((row) -> Map.entry(this.rows.job(row), this.rows.spec(row)))
+						.all()
+						// One job's chunks at a time: a claim reads one job's compressed requests at once.
+						.concatMap((found) -> {
+							Job job = found.getKey();
+							return this.requests.spec(job.id(), found.getValue(), job.name(), job.labels(), job.priority())
+								.map((spec) -> new ClaimedJob(job, spec, new Fence(job.id(), node, job.attempt())));
+						})));
 	}
 
 	/**

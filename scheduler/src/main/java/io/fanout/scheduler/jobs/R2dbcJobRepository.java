@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.fanout.fetch.OutcomeKind;
+import io.fanout.scheduler.CompactRequests;
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobPage;
@@ -27,6 +28,7 @@ import io.fanout.scheduler.ResultPage;
 import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.SpecCodec;
+import io.fanout.scheduler.r2dbc.SpecCodec.StoredSpec;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -64,12 +66,15 @@ public final class R2dbcJobRepository implements JobRepository {
 
 	private final CallbackOutbox outbox;
 
+	private final RequestChunks requests;
+
 	public R2dbcJobRepository(Database db) {
 		this.db = db;
 		this.sql = db.client();
 		this.rows = new JobRows(new SpecCodec());
 		this.results = new ResultWriter(db, this.rows.codec());
 		this.outbox = new CallbackOutbox(db);
+		this.requests = new RequestChunks(this.sql);
 	}
 
 	// Submission
@@ -112,14 +117,16 @@ public final class R2dbcJobRepository implements JobRepository {
 		insertJob = bind(insertJob, "notBefore", (notBefore != null) ? timestamp(notBefore) : null,
 				OffsetDateTime.class);
 		insertJob = bind(insertJob, "rerunOf", job.rerunOf(), UUID.class);
+		CompactRequests requests = CompactRequests.of(spec.requests());
 		GenericExecuteSpec insertSpec = this.sql
 			.sql("INSERT INTO job_specs (job_id, spec_gzip, source_indexes) VALUES (:id, :spec, :sources)")
 			.bind("id", job.id())
-			.bind("spec", this.rows.codec().writeSpec(spec));
+			.bind("spec", this.rows.codec().writeSpec(spec, requests));
 		insertSpec = bind(insertSpec, "sources", job.sourceIndexes().isEmpty() ? null
 				: job.sourceIndexes().stream().map(String::valueOf).collect(Collectors.joining(",")), String.class);
 		Mono<Void> work = insertJob.then()
 			.then(insertSpec.then())
+			.then(this.requests.insert(job.id(), requests))
 			.then(Flux.fromIterable(spec.labels().entrySet())
 				.concatMap((label) -> this.sql
 					.sql("INSERT INTO job_labels (job_id, label_key, label_value) VALUES (:id, :key, :value)")
@@ -208,8 +215,16 @@ public final class R2dbcJobRepository implements JobRepository {
 					+ " FROM jobs j JOIN job_specs s ON s.job_id = j.id WHERE j.id = :id AND j.owner = :owner")
 			.bind("id", jobId)
 			.bind("owner", owner)
-			.map(this.rows::specWithJobColumns)
-			.one());
+			.map((row) -> new SpecRow(row.get("name", String.class),
+					this.rows.codec().readLabels(required(row, "labels", String.class)),
+					required(row, "priority", Integer.class), this.rows.spec(row)))
+			.one()
+			.flatMap((found) -> this.requests.spec(jobId, found.stored(), found.name(), found.labels(),
+					found.priority())));
+	}
+
+	/** A spec as read, before its requests are. */
+	private record SpecRow(@Nullable String name, Map<String, String> labels, int priority, StoredSpec stored) {
 	}
 
 	@Override
@@ -388,8 +403,10 @@ public final class R2dbcJobRepository implements JobRepository {
 					: Mono.zip(written(jobId), this.sql
 						.sql("SELECT " + SPEC_COLUMNS + " FROM job_specs s WHERE s.job_id = :id")
 						.bind("id", jobId)
-						.map((row) -> this.rows.spec(row, null, Map.of(), 0).requests())
-						.one())
+						.map(this.rows::spec)
+						.one()
+						.flatMap((stored) -> this.requests.spec(jobId, stored, null, Map.of(), 0))
+						.map(JobSpec::requests))
 						.flatMap((found) -> this.results.cancelUnresulted(jobId, found.getT2(), found.getT1(), at,
 								"job cancelled before it started"))
 						.then(this.outbox.ended(jobId, JobStatus.CANCELLED, at))

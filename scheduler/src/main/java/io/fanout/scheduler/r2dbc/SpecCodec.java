@@ -7,16 +7,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -30,6 +33,8 @@ import io.fanout.fetch.Rate;
 import io.fanout.fetch.RetryPolicy;
 import io.fanout.fetch.RetryPolicy.RetryOn;
 import io.fanout.scheduler.Callback;
+import io.fanout.scheduler.CompactRequests;
+import io.fanout.scheduler.CompactRequests.StoredRequest;
 import io.fanout.scheduler.JobSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
@@ -66,8 +71,9 @@ public final class SpecCodec {
 	 */
 	public SpecCodec() {
 		JobSpec spec = warmUpSpec();
-		readSpec(writeSpec(spec), null, Map.of(), 0);
-		readSpec(this.json.writeValueAsString(StoredSpec.of(spec)), null, Map.of(), 0);
+		CompactRequests requests = CompactRequests.of(spec.requests());
+		readSpec(writeSpec(spec, requests)).toSpec(null, Map.of(), 0, requests.chunks());
+		readSpec(this.json.writeValueAsString(StoredSpec.of(spec))).toSpec(null, Map.of(), 0);
 		fingerprint(spec, UUID.randomUUID());
 		readLabels(writeLabels(Map.of("key", "value")));
 		Map<String, @Nullable Object> extracted = new LinkedHashMap<>();
@@ -94,14 +100,13 @@ public final class SpecCodec {
 	}
 
 	/**
-	 * The spec's JSON, gzip-compressed. A spec of many requests is megabytes of JSON, mostly the
-	 * same URL prefixes and keys over and over; compressed, it is a few percent of that, and
-	 * neither Fanout nor the database ever holds it as one large string.
+	 * The spec's JSON without its requests, gzip-compressed: the requests are stored apart, in the
+	 * chunks of {@code requests}.
 	 */
-	public byte[] writeSpec(JobSpec spec) {
+	public byte[] writeSpec(JobSpec spec, CompactRequests requests) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (OutputStream gzip = new GZIPOutputStream(bytes, GZIP_BUFFER)) {
-			this.json.writeValue(gzip, StoredSpec.of(spec));
+			this.json.writeValue(gzip, StoredSpec.withoutRequests(spec, requests));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not compress a job spec", ex);
@@ -109,19 +114,22 @@ public final class SpecCodec {
 		return bytes.toByteArray();
 	}
 
-	/** Rebuilds the spec from its stored, compressed JSON and the columns that hold the rest. */
-	public JobSpec readSpec(byte[] compressed, @Nullable String name, Map<String, String> labels, int priority) {
+	/**
+	 * The stored spec from its compressed JSON; with its requests if it was stored before they were
+	 * chunked ({@link StoredSpec#chunked()}).
+	 */
+	public StoredSpec readSpec(byte[] compressed) {
 		try (InputStream json = new GZIPInputStream(new ByteArrayInputStream(compressed), GZIP_BUFFER)) {
-			return this.json.readValue(json, StoredSpec.class).toSpec(name, labels, priority);
+			return this.json.readValue(json, StoredSpec.class);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not decompress a stored job spec", ex);
 		}
 	}
 
-	/** Rebuilds the spec from JSON stored as text, as it was before specs were compressed. */
-	public JobSpec readSpec(String json, @Nullable String name, Map<String, String> labels, int priority) {
-		return this.json.readValue(json, StoredSpec.class).toSpec(name, labels, priority);
+	/** The stored spec from JSON stored as text, as it was before specs were compressed. */
+	public StoredSpec readSpec(String json) {
+		return this.json.readValue(json, StoredSpec.class);
 	}
 
 	/** SHA-256 of everything that makes a submission what it is, to compare idempotent retries. */
@@ -148,9 +156,20 @@ public final class SpecCodec {
 		submission.put("priority", spec.priority());
 		submission.put("scheduleId", (scheduleId != null) ? scheduleId.toString() : null);
 		submission.put("spec", StoredSpec.of(spec));
-		byte[] bytes = this.canonical.writeValueAsBytes(submission);
+		// Written into the digest as it is made: a spec of a million requests is never one array of bytes.
+		MessageDigest digest = sha256();
+		try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+			this.canonical.writeValue(out, submission);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not fingerprint a job spec", ex);
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	private static MessageDigest sha256() {
 		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
@@ -175,51 +194,83 @@ public final class SpecCodec {
 
 	/**
 	 * Version 1 of the stored spec. Durations in milliseconds. The callback came later: left out when
-	 * there is none, so that specs stored before read, and fingerprint, as they did.
+	 * there is none, so that specs stored before read, and fingerprint, as they did. A job's spec is
+	 * stored without its requests, which are stored in chunks ({@link CompactRequests}): then
+	 * {@code requests} is empty and {@code requestCount} and {@code chunkSize} say how many there are and
+	 * how they are chunked. Specs stored before that, and schedule templates, hold their requests here.
 	 */
 	public record StoredSpec(int version, List<StoredRequest> requests, StoredPolicy policy, @Nullable Long deadlineMillis,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredCallback callback) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredCallback callback,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer requestCount,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer chunkSize) {
 
+		/** The spec with its requests in it. They are converted as they are written, not all at once. */
 		public static StoredSpec of(JobSpec spec) {
-			List<StoredRequest> requests = new ArrayList<>(spec.requests().size());
-			for (FetchRequest request : spec.requests()) {
-				requests.add(new StoredRequest(request.url().toString(), request.method(), request.headers(),
-						request.body(), request.extract()));
-			}
-			Duration deadline = spec.deadline();
-			return new StoredSpec(1, requests, StoredPolicy.of(spec.policy()),
-					(deadline != null) ? deadline.toMillis() : null, StoredCallback.of(spec.callback()));
+			return of(spec, new RequestsView(spec.requests()), null, null);
 		}
 
+		/** The spec without its requests, to store with its requests in chunks. */
+		public static StoredSpec withoutRequests(JobSpec spec, CompactRequests requests) {
+			return of(spec, List.of(), requests.size(), requests.chunkSize());
+		}
+
+		private static StoredSpec of(JobSpec spec, List<StoredRequest> requests, @Nullable Integer requestCount,
+				@Nullable Integer chunkSize) {
+			Duration deadline = spec.deadline();
+			return new StoredSpec(1, requests, StoredPolicy.of(spec.policy()),
+					(deadline != null) ? deadline.toMillis() : null, StoredCallback.of(spec.callback()), requestCount,
+					chunkSize);
+		}
+
+		/** Whether the requests are stored in chunks, apart from this. */
+		public boolean chunked() {
+			return this.requestCount != null;
+		}
+
+		/** The spec, of the requests stored in it. */
 		public JobSpec toSpec(@Nullable String name, Map<String, String> labels, int priority) {
 			List<FetchRequest> fetchRequests = new ArrayList<>(this.requests.size());
 			for (StoredRequest request : this.requests) {
-				fetchRequests.add(new FetchRequest(URI.create(request.url()), request.method(),
-						orEmpty(request.headers()), request.body(), orEmpty(request.extract())));
+				fetchRequests.add(request.toRequest());
 			}
-			return new JobSpec(name, labels, priority, fetchRequests, this.policy.toPolicy(),
+			return withRequests(name, labels, priority, fetchRequests);
+		}
+
+		/** The spec, of its requests read from their chunks. */
+		public JobSpec toSpec(@Nullable String name, Map<String, String> labels, int priority, List<byte[]> chunks) {
+			if (this.requestCount == null || this.chunkSize == null) {
+				throw new IllegalStateException("this spec holds its requests");
+			}
+			return withRequests(name, labels, priority,
+					CompactRequests.ofChunks(chunks, this.requestCount, this.chunkSize));
+		}
+
+		private JobSpec withRequests(@Nullable String name, Map<String, String> labels, int priority,
+				List<FetchRequest> requests) {
+			return new JobSpec(name, labels, priority, requests, this.policy.toPolicy(),
 					(this.deadlineMillis != null) ? Duration.ofMillis(this.deadlineMillis) : null,
 					(this.callback != null) ? this.callback.toCallback() : null);
 		}
 
-		private static Map<String, String> orEmpty(@Nullable Map<String, String> map) {
-			return (map != null) ? map : Map.of();
-		}
-
 	}
 
-	public record StoredRequest(String url, String method, Map<String, String> headers, @Nullable String body,
-			Map<String, String> extract) {
+	/** Requests seen as stored, each converted when it is read. */
+	private static final class RequestsView extends AbstractList<StoredRequest> implements RandomAccess {
 
-		public StoredRequest {
-			headers = new LinkedHashMap<>(headers);
-			extract = new LinkedHashMap<>(extract);
+		private final List<FetchRequest> requests;
+
+		RequestsView(List<FetchRequest> requests) {
+			this.requests = requests;
 		}
 
 		@Override
-		public String toString() {
-			// Headers and bodies can hold credentials for the upstream.
-			return "StoredRequest[" + this.method + " " + this.url + ", " + this.headers.size() + " header(s)]";
+		public StoredRequest get(int index) {
+			return StoredRequest.of(this.requests.get(index));
+		}
+
+		@Override
+		public int size() {
+			return this.requests.size();
 		}
 
 	}

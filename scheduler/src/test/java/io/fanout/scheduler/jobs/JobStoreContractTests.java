@@ -19,6 +19,7 @@ import io.fanout.fetch.FetchRequest;
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.scheduler.IdempotencyConflictException;
 import io.fanout.scheduler.IllegalTransitionException;
+import io.fanout.scheduler.CompactRequests;
 import io.fanout.scheduler.Job;
 import io.fanout.scheduler.JobError;
 import io.fanout.scheduler.JobPage;
@@ -125,11 +126,21 @@ abstract class JobStoreContractTests {
 		Job job = insert("alice", spec, null);
 		String row = "FROM job_specs WHERE job_id = '" + job.id() + "'";
 		assertThat(this.database.queryForLong("SELECT COUNT(*) " + row + " AND spec IS NULL")).isOne();
-		// As JSON, these 10,000 requests are over 800 KB.
-		assertThat(this.database.queryForLong("SELECT OCTET_LENGTH(spec_gzip) " + row)).isLessThan(70_000);
+		// The requests are stored apart, in chunks of 1,000: as JSON, these 10,000 are over 800 KB.
+		String chunks = "FROM job_request_chunks WHERE job_id = '" + job.id() + "'";
+		assertThat(this.database.queryForLong("SELECT COUNT(*) " + chunks)).isEqualTo(10);
+		assertThat(this.database.queryForLong("SELECT SUM(OCTET_LENGTH(requests)) " + chunks)).isLessThan(70_000);
+		assertThat(this.database.queryForLong("SELECT OCTET_LENGTH(spec_gzip) " + row)).isLessThan(1_000);
 		assertThat(this.jobs.findSpec("alice", job.id()).block(TIMEOUT)).isEqualTo(spec);
+		JobSpec claimed = claim("node-a", 1).get(0).spec();
+		assertThat(claimed.requests()).hasSize(10_000).isInstanceOf(CompactRequests.class);
+		assertThat(claimed.requests().get(9_999)).isEqualTo(spec.requests().get(9_999));
+		assertThat(claimed).isEqualTo(spec);
 		assertThatThrownBy(() -> this.database.execute("UPDATE job_specs SET spec_gzip = NULL WHERE job_id = '"
 				+ job.id() + "'")).satisfies((ex) -> assertThat(ex.getMessage()).containsIgnoringCase("job_specs_spec_present"));
+		// Deleting the job deletes its chunks.
+		this.database.execute("DELETE FROM jobs WHERE id = '" + job.id() + "'");
+		assertThat(this.database.queryForLong("SELECT COUNT(*) " + chunks)).isZero();
 	}
 
 	@Test
