@@ -260,8 +260,8 @@ public final class Bench {
 
 	/**
 	 * S8: one job of {@code --s8-requests} instant requests at concurrency 1,000 in the default
-	 * {@code -Xmx256m}, submitted as one JSON body to a Fanout whose per-job cap
-	 * ({@code fanout.scheduler.max-requests-per-job}) and request-body limit are raised to fit it.
+	 * {@code -Xmx256m}, streamed as NDJSON ({@code POST /api/v1/jobs/stream}) to a Fanout with its
+	 * default limits (its per-job cap raised only past a million requests).
 	 * Reports what happens: refused (the answer), failed (an {@code OutOfMemoryError} in the log or the
 	 * process gone), or completed, with fetches/s against the bare client, the first results page and
 	 * the whole NDJSON stream read back. No warm-up on Fanout's side: the job is its own.
@@ -279,10 +279,12 @@ public final class Bench {
 		}
 		baseline.closeConnections();
 		Stats bare = Stats.of(bareSeconds);
-		try (FanoutProcess fanout = startFanout("s8", List.of("--fanout.scheduler.max-requests-per-job=" + count,
-				"--spring.http.codecs.max-in-memory-size=1GB"))) {
+		// The default limits (a million requests a job, 16 MB of request body in memory): the job is streamed.
+		List<String> limits = List.of("--fanout.scheduler.max-requests-per-job=" + Math.max(count, 1_000_000),
+				"--spring.http.codecs.max-in-memory-size=16MB");
+		try (FanoutProcess fanout = startFanout("s8", limits)) {
 			FanoutApi api = new FanoutApi(fanout.baseUrl(), API_KEY);
-			String body = api.jobBody(url, count, concurrency, Duration.ofSeconds(30));
+			String body = api.streamedJobBody(url, count, concurrency, Duration.ofSeconds(30));
 			JvmMeter.Sample from = fanout.meter().sample();
 			List<Double> seconds = new ArrayList<>();
 			// The GC and allocation figures cover the jobs up to completion, not the reading back.
@@ -292,7 +294,7 @@ public final class Bench {
 				long start = System.nanoTime();
 				String id;
 				try {
-					id = api.submitAsync(body).join();
+					id = api.submitStreamAsync(body).join();
 				}
 				catch (RuntimeException ex) {
 					outcome = failure(fanout, "refused", ex);

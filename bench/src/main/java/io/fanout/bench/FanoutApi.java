@@ -47,10 +47,34 @@ final class FanoutApi {
 				"timeout", timeout.toString(), "retry", Map.of("maxAttempts", 1)));
 	}
 
+	/**
+	 * The NDJSON body of the same job, for {@code POST /api/v1/jobs/stream}: the settings line, then
+	 * one line per request.
+	 */
+	String streamedJobBody(String url, int count, int concurrency, Duration timeout) {
+		String settings = this.json.writeValueAsString(Map.of("name", "bench", "concurrency", concurrency,
+				"timeout", timeout.toString(), "retry", Map.of("maxAttempts", 1)));
+		String line = this.json.writeValueAsString(Map.of("url", url));
+		StringBuilder body = new StringBuilder(settings.length() + (line.length() + 1) * count + 1);
+		body.append(settings).append('\n');
+		for (int i = 0; i < count; i++) {
+			body.append(line).append('\n');
+		}
+		return body.toString();
+	}
+
 	CompletableFuture<String> submitAsync(String body) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + "/api/v1/jobs"))
+		return submitAsync("/api/v1/jobs", "application/json", body);
+	}
+
+	CompletableFuture<String> submitStreamAsync(String body) {
+		return submitAsync("/api/v1/jobs/stream", "application/x-ndjson", body);
+	}
+
+	private CompletableFuture<String> submitAsync(String path, String contentType, String body) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.header("X-API-Key", this.apiKey)
-			.header("Content-Type", "application/json")
+			.header("Content-Type", contentType)
 			.timeout(Duration.ofMinutes(2))
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
