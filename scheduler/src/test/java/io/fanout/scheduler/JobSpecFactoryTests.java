@@ -56,6 +56,42 @@ class JobSpecFactoryTests {
 	}
 
 	@Test
+	void requestsAddedOneByOneAreCheckedAndCompressedAsTheyCome() {
+		JobSpecFactory.Requests requests = this.factory.requests();
+		requests.add(request("http://e.test/1"));
+		requests.add(request("http://e.test/2"));
+		assertThat(requests.invalid()).isFalse();
+		JobSpec spec = this.factory.create(draft(null, PolicyOverrides.NONE), requests);
+		assertThat(spec.requests()).isInstanceOf(CompactRequests.class).hasSize(2);
+		assertThat(spec.requests().get(1).url()).hasToString("http://e.test/2");
+
+		JobSpecFactory.Requests invalid = this.factory.requests();
+		invalid.add(request("http://e.test/1"));
+		invalid.add(request("ftp://e.test/2"));
+		assertThat(invalid.invalid()).isTrue();
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.create(draft(null, PolicyOverrides.NONE), invalid));
+		assertThat(refused.violations()).extracting(Violation::field).containsExactly("requests[1].url");
+	}
+
+	@Test
+	void aJobsRequestsAreBoundedInCompressedBytes() {
+		JobSpecFactory small = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000), 1_000, 2_000,
+				Duration.ofDays(1));
+		JobSpecFactory.Requests requests = small.requests();
+		for (int i = 0; i < 100 && !requests.invalid(); i++) {
+			requests.add(new JobDraft.Request("http://e.test/" + i, "POST", null, "x".repeat(100) + i, null));
+		}
+		assertThat(requests.invalid()).isTrue();
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> small.create(draft(null, PolicyOverrides.NONE), requests));
+		assertThat(refused.violations()).first().satisfies((violation) -> {
+			assertThat(violation.field()).isEqualTo("requests");
+			assertThat(violation.message()).contains("more than 2000 bytes compressed");
+		});
+	}
+
+	@Test
 	void aDraftWithoutRequestsIsNamedOnce() {
 		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
 				() -> this.factory.create(draft(null, PolicyOverrides.NONE)));
