@@ -22,7 +22,6 @@ import io.fanout.scheduler.StreamedResult;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,8 +102,6 @@ class JobController implements JobsApi {
 					return Map.entry(read, streamed.toSpec(read));
 				}));
 		})
-			// A large job is compressed and fingerprinted whole here: not on an event loop.
-			.subscribeOn(Schedulers.parallel())
 			.doOnNext((submission) -> this.callbacks.checkSigning(owner, submission.getValue()))
 			.flatMap((submission) -> this.jobs
 				.submit(owner, submission.getValue(), idempotencyKey, null, submission.getKey().notBefore())

@@ -245,10 +245,17 @@ public final class JobWorker implements SmartLifecycle {
 				return Mono.just(0);
 			}
 			Instant now = this.clock.instant();
-			return this.queue.claim(this.nodeId, free, now, now.plus(this.properties.leaseDuration()))
+			// A claim runs to its end even when the loop is disposed (a stop): jobs it has leased to this
+			// node are then launched, or released at once, rather than left leased until the lease expires.
+			Mono<Integer> claiming = this.queue.claim(this.nodeId, free, now, now.plus(this.properties.leaseDuration()))
 				.doOnNext((claimed) -> launch(claimed, now))
 				.count()
-				.map(Long::intValue);
+				.map(Long::intValue)
+				.cache();
+			claiming.subscribe(null, (ex) -> {
+				// Reported through the loop's own subscription.
+			});
+			return claiming;
 		}));
 	}
 
@@ -330,6 +337,13 @@ public final class JobWorker implements SmartLifecycle {
 	}
 
 	private void launch(ClaimedJob claimed, Instant claimedAt) {
+		if (!this.accepting) {
+			// Claimed while this node began to stop: back to the queue now, for another node to take.
+			this.queue.release(claimed.fence()).subscribe((released) -> logger.info("Released job "
+					+ claimed.job().id() + ", claimed as node " + this.nodeId + " began to stop"),
+					(ex) -> logger.warn("Could not release job " + claimed.job().id() + " claimed during shutdown: " + ex));
+			return;
+		}
 		this.telemetry.claimed(claimed.job(), claimedAt);
 		JobRun run = new JobRun(claimed, this.queue, this.fetchClient, this.properties, this.clock, this.memory,
 				claimedAt, this.quotas.of(claimed.job().owner()).requestsInFlight(), this.telemetry);
