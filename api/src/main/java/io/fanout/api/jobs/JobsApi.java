@@ -67,18 +67,7 @@ interface JobsApi {
 					content = @Content(mediaType = JSON, schema = @Schema(implementation = JobSubmission.class),
 							examples = @ExampleObject(name = "three-cities", summary = "Three cities, concurrently",
 									value = Examples.THREE_CITIES))))
-	@ApiResponse(responseCode = "202", description = "Queued (or, for a repeated Idempotency-Key, the job queued "
-			+ "the first time).",
-			headers = @Header(name = "Location", description = "The job's URL.",
-					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")),
-			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
-	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
-	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
-	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
-	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
-	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
-	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@SubmissionAnswers
 	@PostMapping(consumes = JSON, produces = JSON)
 	Mono<ResponseEntity<JobResponse>> submit(@RequestBody JobSubmission submission,
 			@Parameter(description = "Makes retried submissions safe: 1 to 200 printable ASCII characters, unique "
@@ -99,18 +88,7 @@ interface JobsApi {
 							description = "Lines of JSON: the settings, then one request per line."),
 							examples = @ExampleObject(name = "two-pages", summary = "Settings, then two requests",
 									value = Examples.STREAMED))))
-	@ApiResponse(responseCode = "202", description = "Queued (or, for a repeated Idempotency-Key, the job queued "
-			+ "the first time).",
-			headers = @Header(name = "Location", description = "The job's URL.",
-					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")),
-			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
-	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
-	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
-	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
-	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
-	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
-	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@SubmissionAnswers
 	@PostMapping(path = "/stream", consumes = NDJSON, produces = JSON)
 	Mono<ResponseEntity<JobResponse>> submitStream(@RequestBody Flux<JsonNode> lines,
 			@Parameter(description = "As for a JSON submission.", example = "3f1c9d52-crawl-2026-11-21")
@@ -285,6 +263,25 @@ interface JobsApi {
 	@ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyStreams")
 	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
 	@interface ResultsOperation {
+
+	}
+
+	/** What a submission answers, JSON or streamed: the job queued, or why not. */
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@ApiResponse(responseCode = "202", description = "Queued (or, for a repeated Idempotency-Key, the job queued "
+			+ "the first time).",
+			headers = @Header(name = "Location", description = "The job's URL.",
+					schema = @Schema(type = "string", example = "/api/v1/jobs/019a7c2e-3b1f-7c4e-9a55-8d2f1e0b6a31")),
+			content = @Content(mediaType = JSON, schema = @Schema(implementation = JobResponse.class)))
+	@ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+	@ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+	@ApiResponse(responseCode = "413", ref = "#/components/responses/ContentTooLarge")
+	@ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+	@ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyConflict")
+	@ApiResponse(responseCode = "429", ref = "#/components/responses/QueueFull")
+	@ApiResponse(responseCode = "500", ref = "#/components/responses/InternalError")
+	@interface SubmissionAnswers {
 
 	}
 
