@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -78,8 +79,12 @@ class DashboardBrowserTests extends FanoutIntegrationTest {
 		// No reload: the page follows the job by itself.
 		browser.waiting(15).until(ExpectedConditions.textToBe(By.id("job-status"), "COMPLETED"));
 		browser.waiting(10).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-index]"), 3));
-		assertThat(driver().findElement(By.id("job-progress")).getText()).contains("3 / 3");
-		assertThat(driver().findElement(By.id("outcome-counts")).getText()).contains("SUCCEEDED", "3");
+		// The page may render these again after COMPLETED (its last poll): each read finds the element anew.
+		browser.waiting(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-progress"), "3 / 3"));
+		browser.waiting(10).ignoring(StaleElementReferenceException.class).until((page) -> {
+			String counts = page.findElement(By.id("outcome-counts")).getText();
+			return counts.contains("SUCCEEDED") && counts.contains("3");
+		});
 		List<WebElement> extracted = driver().findElements(By.cssSelector("td.extracted"));
 		assertThat(extracted).extracting(WebElement::getText).containsOnly("21").hasSize(3);
 		browser.screenshot("job-1280");
