@@ -23,7 +23,7 @@ class StreamedSubmissionIntegrationTests extends FanoutIntegrationTest {
 
 	@Test
 	void requestsOneALineRunAndKeepTheirOrder() {
-		String lines = IntStream.range(0, 100)
+		String lines = IntStream.range(0, 300)
 			.mapToObj((i) -> "{\"url\": " + quoted(upstream.url("/ok/streamed-" + i)) + "}")
 			.collect(Collectors.joining("\n", SETTINGS + "\n", "\n"));
 
@@ -35,13 +35,13 @@ class StreamedSubmissionIntegrationTests extends FanoutIntegrationTest {
 
 		assertThat(job.get("name")).isEqualTo("streamed");
 		Map<String, Object> done = awaitStatus(KEY_A, job.get("id"), "COMPLETED");
-		assertThat(done.get("progress")).asString().contains("total=100").contains("SUCCEEDED=100");
+		assertThat(done.get("progress")).asString().contains("total=300").contains("SUCCEEDED=300");
 		Map<String, Object> page = read(KEY_A, "/api/v1/jobs/" + job.get("id") + "/results?outcome=SUCCEEDED&limit=1000");
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> results = (List<Map<String, Object>>) page.get("items");
-		assertThat(results).hasSize(100);
+		assertThat(results).hasSize(300);
 		assertThat(results.get(0).get("url")).asString().endsWith("/ok/streamed-0");
-		assertThat(results.get(99).get("url")).asString().endsWith("/ok/streamed-99");
+		assertThat(results.get(299).get("url")).asString().endsWith("/ok/streamed-299");
 	}
 
 	@Test

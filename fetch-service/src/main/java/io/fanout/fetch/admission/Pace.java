@@ -2,7 +2,9 @@ package io.fanout.fetch.admission;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -29,6 +31,9 @@ final class Pace implements Limit {
 
 	/** Waiters that found no slot to take: only when leased slots ran out and more are asked for. */
 	private final ArrayDeque<Turn> unslotted = new ArrayDeque<>();
+
+	/** Waiters that hold a slot still to come, each on its timer: {@link #openAll} lets them go. */
+	private final Set<Turn> slotted = new LinkedHashSet<>();
 
 	private int waiting;
 
@@ -63,6 +68,7 @@ final class Pace implements Limit {
 			this.waiting++;
 			if (slot != Slots.NONE) {
 				turn.slot = slot;
+				this.slotted.add(turn);
 				turn.timer = this.timer.schedule(() -> due(turn), slot - now, TimeUnit.NANOSECONDS);
 				return turn;
 			}
@@ -86,6 +92,7 @@ final class Pace implements Limit {
 			turn.done = true;
 			this.waiting--;
 			if (!this.unslotted.remove(turn)) {
+				this.slotted.remove(turn);
 				Disposable timer = turn.timer;
 				if (timer != null) {
 					timer.dispose();
@@ -121,6 +128,29 @@ final class Pace implements Limit {
 		}
 	}
 
+	/**
+	 * Lets every caller waiting now through at once, whatever slots they hold: the rate is being
+	 * dropped (a throttled host has recovered) and nobody should wait out a slot of it.
+	 */
+	void openAll() {
+		List<Turn> ready = new ArrayList<>();
+		synchronized (this) {
+			ready.addAll(this.slotted);
+			ready.addAll(this.unslotted);
+			this.slotted.clear();
+			this.unslotted.clear();
+			for (Turn turn : ready) {
+				turn.done = true;
+				Disposable timer = turn.timer;
+				if (timer != null) {
+					timer.dispose();
+				}
+			}
+			this.waiting -= ready.size();
+		}
+		ready.forEach((turn) -> turn.granted.run());
+	}
+
 	/** Callers waiting for their slot now. */
 	synchronized int waiting() {
 		return this.waiting;
@@ -138,6 +168,7 @@ final class Pace implements Limit {
 			}
 			turn.done = true;
 			this.waiting--;
+			this.slotted.remove(turn);
 		}
 		turn.granted.run();
 	}
@@ -162,6 +193,7 @@ final class Pace implements Limit {
 					ready.add(turn);
 				}
 				else {
+					this.slotted.add(turn);
 					turn.timer = this.timer.schedule(() -> due(turn), slot - now, TimeUnit.NANOSECONDS);
 				}
 			}

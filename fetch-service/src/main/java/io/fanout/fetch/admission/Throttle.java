@@ -11,9 +11,10 @@ import reactor.core.scheduler.Scheduler;
  * rate (once per {@value #DECREASE_EVERY_MILLIS} ms at most: a burst of refusals is one signal), from
  * what the host was receiving when it first complained; a {@code Retry-After} also pauses the host
  * until then. Every second without a complaint adds a tenth of the rate at the last decrease. It never
- * goes below {@code minRate} nor, once it is back above the host's configured rate (or, without one,
- * twice what was sent when it began), the throttle lets go. Local to this process: each replica
- * listens to what the host tells it.
+ * goes below {@code minRate}; once it is back at the host's configured rate (or, without one, twice
+ * what was sent when it began) and no pause is pending, the throttle lets go, and requests still
+ * waiting for a slot of it go at once: a host kept busy recovers as one left idle does. Local to this
+ * process: each replica listens to what the host tells it.
  */
 final class Throttle {
 
@@ -45,6 +46,9 @@ final class Throttle {
 	private double releaseAt;
 
 	private long lastChange;
+
+	/** Until when (nanos) a {@code Retry-After} pauses the host: the throttle holds at least that long. */
+	private long pausedUntil = Long.MIN_VALUE;
 
 	/**
 	 * @param minRate slowest rate, requests per second
@@ -86,29 +90,37 @@ final class Throttle {
 		this.step = Math.max(0.1, this.rate / 10);
 		if (retryAfter != null && !retryAfter.isNegative() && !retryAfter.isZero()) {
 			this.pace.pause(retryAfter.toNanos());
+			this.pausedUntil = Math.max(this.pausedUntil, now + retryAfter.toNanos());
 		}
 	}
 
 	/**
 	 * The pace requests to the host go at now, or null while the host has not complained: recovers
-	 * by a step for every second since the last change, and lets go once back to full speed.
+	 * by a step for every second since the last change, and lets go once back to full speed (letting
+	 * whoever still waits for a slot of it through).
 	 */
-	synchronized @Nullable Pace pace() {
-		if (this.pace == null) {
-			return null;
-		}
-		long now = this.nanoTime.getAsLong();
-		long seconds = (now - this.lastChange) / SECOND;
-		if (seconds > 0) {
-			this.rate += seconds * this.step;
-			this.lastChange += seconds * SECOND;
-			if (this.rate >= this.releaseAt && this.pace.isIdle()) {
-				this.pace = null;
+	@Nullable Pace pace() {
+		Pace released;
+		synchronized (this) {
+			if (this.pace == null) {
 				return null;
 			}
-			this.pace.interval(interval(this.rate));
+			long now = this.nanoTime.getAsLong();
+			long seconds = (now - this.lastChange) / SECOND;
+			if (seconds <= 0) {
+				return this.pace;
+			}
+			this.rate += seconds * this.step;
+			this.lastChange += seconds * SECOND;
+			if (this.rate < this.releaseAt || now < this.pausedUntil) {
+				this.pace.interval(interval(this.rate));
+				return this.pace;
+			}
+			released = this.pace;
+			this.pace = null;
 		}
-		return this.pace;
+		released.openAll();
+		return null;
 	}
 
 	/** The pace as it is, without recovering: for read-only views. */

@@ -56,6 +56,27 @@ class PaceTests {
 	}
 
 	@Test
+	void openingAllLetsEveryWaiterThroughOnceAndForgetsTheirSlots() {
+		Pace pace = Pace.local(1000 * MS, this.time, this::now);
+		List<Long> passed = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			take(pace).subscribe((permit) -> passed.add(now() / MS));
+		}
+		Disposable left = take(pace).subscribe((permit) -> passed.add(-1L));
+		left.dispose();
+		this.time.advanceTimeBy(Duration.ofMillis(10));
+		assertThat(passed).containsExactly(0L);
+
+		pace.openAll();
+
+		assertThat(passed).containsExactly(0L, 10L, 10L, 10L);
+		assertThat(pace.isIdle()).isTrue();
+		// Their timers are gone: nobody passes twice when the slots they held come.
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(passed).hasSize(4);
+	}
+
+	@Test
 	void theLastCallerLeavingGivesItsSlotBack() {
 		Pace pace = Pace.local(100 * MS, this.time, this::now);
 		take(pace).subscribe();

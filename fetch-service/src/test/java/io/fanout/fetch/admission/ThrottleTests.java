@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The slow-down of a host that complained, in virtual time: halved from the rate it was receiving,
  * once per second however many refusals came, never below the floor, paused by a Retry-After, and
- * recovered step by step until it lets go.
+ * recovered step by step until it lets go, whether requests to the host keep waiting or not.
  */
 class ThrottleTests {
 
@@ -88,6 +88,42 @@ class ThrottleTests {
 		this.time.advanceTimeBy(Duration.ofSeconds(30));
 		assertThat(throttle.pace()).isNull();
 		assertThat(throttle.rate()).isZero();
+	}
+
+	@Test
+	void aHostKeptBusyRecoversAsAnIdleOneDoesAndWhoeverWaitsGoesAtOnce() {
+		Throttle throttle = throttle(1, 0);
+		send(throttle, 20);
+		throttle.refused(null);
+		Pace pace = throttle.pace();
+		List<Integer> passed = new CopyOnWriteArrayList<>();
+		// A backlog: at 10 a second the last of these would wait 100 s.
+		for (int i = 0; i < 1000; i++) {
+			int n = i;
+			Admission.through(List.of(new Admission.Stage(pace, 1))).subscribe((permit) -> passed.add(n));
+		}
+
+		this.time.advanceTimeBy(Duration.ofSeconds(29));
+		assertThat(throttle.pace()).isSameAs(pace);
+		assertThat(passed).hasSizeLessThan(300);
+
+		// Back at twice what the host received (40 a second): it lets go, busy or not.
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(throttle.pace()).isNull();
+		assertThat(passed).hasSize(1000);
+		assertThat(throttle.isIdle()).isTrue();
+	}
+
+	@Test
+	void aPendingRetryAfterHoldsTheThrottleWhateverTheRate() {
+		Throttle throttle = throttle(1, 0);
+		send(throttle, 20);
+		throttle.refused(Duration.ofSeconds(60));
+
+		this.time.advanceTimeBy(Duration.ofSeconds(40));
+		assertThat(throttle.pace()).as("recovered past 40 a second, still paused").isNotNull();
+		this.time.advanceTimeBy(Duration.ofSeconds(20));
+		assertThat(throttle.pace()).isNull();
 	}
 
 	@Test
