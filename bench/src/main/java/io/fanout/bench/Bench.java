@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code -Xmx256m -XX:+UseSerialGC}, docs/deployment.md), {@code --no-cds} to start Fanout with plain
  * {@code java -jar} instead of its deployment form ({@code --image-script}, default
  * {@code deploy/image/fanout.sh}, prepares and starts that form), {@code --s8-requests N} (default
- * 1,000,000), {@code --quick}: one measured run, request counts divided by 10, S8 at 20,000, S6 for
+ * 1,000,000), {@code --s6-rate N} (S6's open-loop rate, requests per second; default half the
+ * closed loop's), {@code --quick}: one measured run, request counts divided by 10, S8 at 20,000, S6 for
  * 3 s, no S1 at concurrency 1 and no plain {@code java -jar} start-up (the check before a
  * performance commit).
  * <p>
@@ -157,7 +158,8 @@ public final class Bench {
 		}
 		if (this.options.wants("S6") && fanout != null) {
 			Duration load = Duration.ofSeconds(this.options.quick ? 3 : 10);
-			ApiLoad api6 = new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out, load);
+			ApiLoad api6 = new ApiLoad(fanout.baseUrl(), API_KEY, this.stubUrl("/"), this.options.out, load,
+					this.options.s6Rate);
 			timed("S6", () -> api6.run(this.report));
 			// Sized to outlast the load at S4's rates (6,000-16,000/s), within the harness's per-job cap.
 			timed("S6 under S4", () -> api6.runDuringJob(this.report, (int) Math.min(100_000, 20_000 * load.toSeconds())));
@@ -534,7 +536,7 @@ public final class Bench {
 	/** Command-line options. */
 	record Options(Path jar, String url, String apiKey, boolean postgres, boolean postgresOnly, int runs,
 			List<String> scenarios, double scale, Path out, List<String> fanoutJvm, boolean cds, boolean quick,
-			int s8Requests, Path imageScript) {
+			int s8Requests, Path imageScript, double s6Rate) {
 
 		static Options parse(String[] args) {
 			Path jar = null;
@@ -551,6 +553,7 @@ public final class Bench {
 			boolean quick = false;
 			Integer s8Requests = null;
 			Path imageScript = Path.of("deploy/image/fanout.sh");
+			double s6Rate = 0;
 			for (int i = 0; i < args.length; i++) {
 				switch (args[i]) {
 					case "--jar" -> jar = Path.of(args[++i]);
@@ -567,6 +570,7 @@ public final class Bench {
 					case "--quick" -> quick = true;
 					case "--s8-requests" -> s8Requests = Integer.parseInt(args[++i]);
 					case "--image-script" -> imageScript = Path.of(args[++i]);
+					case "--s6-rate" -> s6Rate = Double.parseDouble(args[++i]);
 					default -> throw new IllegalArgumentException("unknown option " + args[i]);
 				}
 			}
@@ -580,7 +584,7 @@ public final class Bench {
 			}
 			int s8 = (s8Requests != null) ? s8Requests : quick ? 20_000 : 1_000_000;
 			return new Options(jar, url, apiKey, postgres, postgresOnly, runs, scenarios, scale, out, jvm, cds, quick, s8,
-					imageScript);
+					imageScript, s6Rate);
 		}
 
 		boolean wants(String scenario) {
