@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.fanout.fetch.OutcomeKind;
@@ -33,6 +34,7 @@ import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -81,7 +83,8 @@ public final class R2dbcJobRepository implements JobRepository {
 
 	@Override
 	public Mono<Job> insert(NewJob job) {
-		return this.db.transactional(insertStatements(job))
+		return offTheCallerIfLarge(job.spec().requests().size(), () -> insertStatements(job))
+			.flatMap(this.db::transactional)
 			.onErrorResume(DataIntegrityViolationException.class,
 					// Another submission with the same key won the race: behave as if it had come first.
 					(ex) -> (job.idempotencyKey() != null)
@@ -145,15 +148,32 @@ public final class R2dbcJobRepository implements JobRepository {
 	@Override
 	public Mono<Job> findIdempotent(String owner, String idempotencyKey, JobSpec spec, @Nullable UUID scheduleId,
 			@Nullable Instant notBefore, @Nullable UUID rerunOf) {
-		String hash = fingerprint(spec, scheduleId, notBefore, rerunOf);
-		return this.db.run(this.sql
+		Mono<String> hash = offTheCallerIfLarge(spec.requests().size(),
+				() -> fingerprint(spec, scheduleId, notBefore, rerunOf));
+		return hash.flatMap((expected) -> this.db.run(this.sql
 			.sql("SELECT " + JOB_COLUMNS + ", spec_hash FROM jobs WHERE owner = :owner AND idempotency_key = :key")
 			.bind("owner", owner)
 			.bind("key", idempotencyKey)
 			.map((row) -> Map.entry(this.rows.job(row), required(row, "spec_hash", String.class)))
 			.one())
-			.flatMap((found) -> found.getValue().equals(hash) ? Mono.just(found.getKey())
-					: Mono.error(new IdempotencyConflictException(found.getKey().id(), idempotencyKey)));
+			.flatMap((found) -> found.getValue().equals(expected) ? Mono.just(found.getKey())
+					: Mono.error(new IdempotencyConflictException(found.getKey().id(), idempotencyKey))));
+	}
+
+	/**
+	 * Jobs of more requests than this are fingerprinted and encoded away from the subscribing thread:
+	 * a million requests take a second or two of CPU, which on an event loop (the API's, or
+	 * PostgreSQL's driver's) would hold every connection it serves.
+	 */
+	static final int LARGE_JOB = 10_000;
+
+	/**
+	 * {@code work} when subscribed: on the subscribing thread for a job of up to {@value #LARGE_JOB}
+	 * requests, else on a thread that may take its time ({@link Schedulers#boundedElastic()}).
+	 */
+	static <T> Mono<T> offTheCallerIfLarge(int requests, Supplier<T> work) {
+		Mono<T> computed = Mono.fromSupplier(work);
+		return (requests > LARGE_JOB) ? computed.subscribeOn(Schedulers.boundedElastic()) : computed;
 	}
 
 	private String fingerprint(JobSpec spec, @Nullable UUID scheduleId, @Nullable Instant notBefore,

@@ -190,6 +190,22 @@ abstract class JobStoreContractTests {
 	}
 
 	@Test
+	void aLargeJobIsStoredAndFoundByItsKeyAsASmallOneIs() {
+		// Over R2dbcJobRepository.LARGE_JOB: fingerprinted and encoded off the subscribing thread.
+		int requests = R2dbcJobRepository.LARGE_JOB + 1;
+		Job first = insert("alice", spec(requests), "large");
+		assertThat(first.progress().total()).isEqualTo(requests);
+		StepVerifier.create(this.jobs.findIdempotent("alice", "large", spec(requests), null))
+			.assertNext((job) -> assertThat(job.id()).isEqualTo(first.id()))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.jobs.insert(newJob("alice", spec(requests + 1), "large")))
+			.expectError(IdempotencyConflictException.class)
+			.verify(TIMEOUT);
+		assertThat(this.jobs.findSpec("alice", first.id()).block(TIMEOUT).requests()).hasSize(requests);
+	}
+
+	@Test
 	void concurrentSubmissionsWithOneKeyCreateOneJob() {
 		List<Job> jobs = Flux.range(0, 8)
 			.flatMap((i) -> this.jobs.insert(newJob("alice", spec(2), "race")).subscribeOn(Schedulers.parallel()))
