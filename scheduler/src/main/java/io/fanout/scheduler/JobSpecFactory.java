@@ -81,6 +81,7 @@ public final class JobSpecFactory {
 		else if (drafts != null) {
 			drafts.forEach(requests::add);
 		}
+		requests.counted = true;
 		return create(draft, requests);
 	}
 
@@ -100,7 +101,9 @@ public final class JobSpecFactory {
 	 */
 	public JobSpec create(JobDraft draft, Requests requests) {
 		List<Violation> violations = new ArrayList<>(requests.violations);
-		Violation tooMany = requestCount(requests.count);
+		Violation tooMany = requests.counted ? requestCount(requests.count)
+				: (requests.count > this.maxRequestsPerJob) ? new Violation("requests", "a job may have at most "
+						+ this.maxRequestsPerJob + " requests; this submission has more") : null;
 		if (tooMany != null) {
 			violations.add(tooMany);
 		}
@@ -201,6 +204,12 @@ public final class JobSpecFactory {
 		private final List<Violation> violations = new ArrayList<>();
 
 		private int count;
+
+		/**
+		 * Whether every request of the submission was counted; else (a streamed submission) reading
+		 * stops at the first one too many, and how many more there were is not known.
+		 */
+		private boolean counted;
 
 		private Requests() {
 		}

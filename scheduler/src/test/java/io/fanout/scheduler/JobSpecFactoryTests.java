@@ -75,6 +75,19 @@ class JobSpecFactoryTests {
 	}
 
 	@Test
+	void requestsAddedOneByOnePastTheMostAreRefusedWithoutACountThatWasNeverMade() {
+		JobSpecFactory.Requests requests = this.factory.requests();
+		for (int i = 1; i <= 4 && !requests.invalid(); i++) {
+			requests.add(request("http://e.test/" + i));
+		}
+		assertThat(requests.count()).isEqualTo(4);
+		InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+				() -> this.factory.create(draft(null, PolicyOverrides.NONE), requests));
+		assertThat(refused.violations()).containsExactly(
+				new Violation("requests", "a job may have at most 3 requests; this submission has more"));
+	}
+
+	@Test
 	void aJobsRequestsAreBoundedInCompressedBytes() {
 		JobSpecFactory small = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000), 1_000, 2_000,
 				Duration.ofDays(1));
