@@ -225,7 +225,9 @@ class DrainIntegrationTests {
 			.uri("/api/v1/jobs")
 			.header("X-API-Key", KEY)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"requests\": [" + requests + "], \"concurrency\": " + concurrency + "}")
+			// A minute per request: a request held at a gate while B starts must not time out on A first.
+			.bodyValue("{\"requests\": [" + requests + "], \"concurrency\": " + concurrency
+					+ ", \"timeout\": \"PT60S\"}")
 			.exchange()
 			.expectStatus()
 			.isAccepted()).get("id");
