@@ -101,9 +101,7 @@ public final class JobSpecFactory {
 	 */
 	public JobSpec create(JobDraft draft, Requests requests) {
 		List<Violation> violations = new ArrayList<>(requests.violations);
-		Violation tooMany = requests.counted ? requestCount(requests.count)
-				: (requests.count > this.maxRequestsPerJob) ? new Violation("requests", "a job may have at most "
-						+ this.maxRequestsPerJob + " requests; this submission has more") : null;
+		Violation tooMany = requestCount(requests.count, requests.counted);
 		if (tooMany != null) {
 			violations.add(tooMany);
 		}
@@ -169,7 +167,7 @@ public final class JobSpecFactory {
 	 * @throws InvalidJobSpecException naming what is over a limit
 	 */
 	public void check(JobSpec spec) {
-		Violation tooMany = requestCount(spec.requests().size());
+		Violation tooMany = requestCount(spec.requests().size(), true);
 		if (tooMany != null) {
 			throw new InvalidJobSpecException(List.of(tooMany));
 		}
@@ -188,9 +186,13 @@ public final class JobSpecFactory {
 		}
 	}
 
-	private @Nullable Violation requestCount(int count) {
-		return (count > this.maxRequestsPerJob) ? new Violation("requests",
-				"a job may have at most " + this.maxRequestsPerJob + " requests, not " + count) : null;
+	/** @param counted whether {@code count} is the submission's own, or where reading stopped (one too many) */
+	private @Nullable Violation requestCount(int count, boolean counted) {
+		if (count <= this.maxRequestsPerJob) {
+			return null;
+		}
+		return new Violation("requests", "a job may have at most " + this.maxRequestsPerJob + " requests"
+				+ (counted ? ", not " + count : "; this submission has more"));
 	}
 
 	/**
