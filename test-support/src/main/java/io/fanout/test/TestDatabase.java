@@ -58,15 +58,34 @@ public final class TestDatabase implements AutoCloseable {
 
 	/** A fresh in-memory H2 database, migrated. */
 	public static TestDatabase h2() {
+		return h2Unmigrated().migratedTo(null);
+	}
+
+	/**
+	 * A fresh in-memory H2 database, migrated up to {@code version} only: for a test of a later
+	 * migration, which stores rows as an earlier version did and then calls {@link #migrate()}.
+	 */
+	public static TestDatabase h2(String version) {
+		return h2Unmigrated().migratedTo(version);
+	}
+
+	private static TestDatabase h2Unmigrated() {
 		String name = "fanout_" + suffix();
-		TestDatabase database = new TestDatabase("r2dbc:h2:mem:///" + name + "?options=DB_CLOSE_DELAY=-1",
+		return new TestDatabase("r2dbc:h2:mem:///" + name + "?options=DB_CLOSE_DELAY=-1",
 				"jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", null);
-		database.migrate();
-		return database;
 	}
 
 	/** A fresh schema in the local PostgreSQL, migrated; skips (or, in CI, fails) without PostgreSQL. */
 	public static TestDatabase postgres() {
+		return postgresUnmigrated().migratedTo(null);
+	}
+
+	/** {@link #h2(String)} on PostgreSQL: a fresh schema migrated up to {@code version} only. */
+	public static TestDatabase postgres(String version) {
+		return postgresUnmigrated().migratedTo(version);
+	}
+
+	private static TestDatabase postgresUnmigrated() {
 		assumePostgres();
 		String schema = "fanout_test_" + suffix();
 		String base = POSTGRES_HOST + ":" + POSTGRES_PORT + "/test";
@@ -75,7 +94,6 @@ public final class TestDatabase implements AutoCloseable {
 				+ "&applicationName=" + schema,
 				"jdbc:postgresql://" + base + "?currentSchema=" + schema, "postgres", "", schema);
 		database.execute("CREATE SCHEMA " + schema);
-		database.migrate();
 		return database;
 	}
 
@@ -211,8 +229,16 @@ public final class TestDatabase implements AutoCloseable {
 		}
 	}
 
-	private void migrate() {
-		Flyway.configure().dataSource(this.jdbcUrl, this.user, this.password).load().migrate();
+	/** Runs the migrations this database has not had yet. */
+	public void migrate() {
+		migratedTo(null);
+	}
+
+	/** This database, migrated up to {@code version}, or to the last migration for {@code null}. */
+	private TestDatabase migratedTo(@Nullable String version) {
+		var flyway = Flyway.configure().dataSource(this.jdbcUrl, this.user, this.password);
+		(version != null ? flyway.target(version) : flyway).load().migrate();
+		return this;
 	}
 
 	@Override

@@ -43,8 +43,9 @@ import static io.fanout.scheduler.r2dbc.Sql.requiredInstant;
 import static io.fanout.scheduler.r2dbc.Sql.timestamp;
 
 /**
- * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim differs. A claim reads
- * every owner's queued and running jobs, shares the free slots out fairly ({@link FairShare}), then
+ * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim and the purge's delete
+ * ({@link TenantBytes#delete}) differ. A claim reads every owner's queued and running jobs, shares
+ * the free slots out fairly ({@link FairShare}), then
  * claims each owner's share in a transaction of its own that re-counts the owner's running jobs:
  * <ul>
  * <li>PostgreSQL: under the owner's advisory claim lock, one
@@ -87,6 +88,8 @@ public final class R2dbcJobQueue implements JobQueue {
 
 	private final FairShare fairShare;
 
+	private final TenantBytes usage;
+
 	/** With the default quotas and weights for every owner, and a feed of its own. */
 	public R2dbcJobQueue(Database db) {
 		this(db, QuotaProperties.defaults(), new ResultFeed());
@@ -115,6 +118,7 @@ public final class R2dbcJobQueue implements JobQueue {
 		this.requests = new RequestChunks(db.client());
 		this.results = new ResultWriter(db, this.rows.codec());
 		this.outbox = new CallbackOutbox(db);
+		this.usage = new TenantBytes(db);
 		this.feed = feed;
 	}
 
@@ -352,8 +356,9 @@ public final class R2dbcJobQueue implements JobQueue {
 					.bind("id", jobId);
 				update = bind(update, "errorKind", (error != null) ? error.kind().name() : null, String.class);
 				update = bind(update, "errorMessage", (error != null) ? error.message() : null, String.class);
-				// The callback's event is stored with the end it reports, or neither is.
-				return update.then().then(this.outbox.ended(jobId, to, at));
+				// The callback's event is stored with the end it reports, or neither is; the job's
+				// stored bytes become its tenant's with its end too.
+				return update.then().then(this.usage.settle(jobId)).then(this.outbox.ended(jobId, to, at));
 			});
 		return this.db.transactional(work);
 	}
@@ -377,12 +382,8 @@ public final class R2dbcJobQueue implements JobQueue {
 			.all()
 			.collectList()
 			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0)
-					: this.sql.sql("DELETE FROM jobs WHERE id IN (:ids) AND " + FINISHED)
-						.bind("ids", ids)
-						.fetch()
-						.rowsUpdated()
-						.map(Long::intValue));
-		return this.db.run(work);
+					: this.usage.delete("id IN (:ids) AND " + FINISHED, (delete) -> delete.bind("ids", ids)));
+		return this.db.transactional(work);
 	}
 
 	@Override

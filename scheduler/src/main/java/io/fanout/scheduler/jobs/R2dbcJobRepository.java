@@ -30,7 +30,6 @@ import io.fanout.scheduler.ResultQuery;
 import io.fanout.scheduler.r2dbc.Database;
 import io.fanout.scheduler.r2dbc.SpecCodec;
 import io.fanout.scheduler.r2dbc.SpecCodec.StoredSpec;
-import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -70,6 +69,8 @@ public final class R2dbcJobRepository implements JobRepository {
 
 	private final RequestChunks requests;
 
+	private final TenantBytes usage;
+
 	public R2dbcJobRepository(Database db) {
 		this.db = db;
 		this.sql = db.client();
@@ -77,6 +78,7 @@ public final class R2dbcJobRepository implements JobRepository {
 		this.results = new ResultWriter(db, this.rows.codec());
 		this.outbox = new CallbackOutbox(db);
 		this.requests = new RequestChunks(this.sql);
+		this.usage = new TenantBytes(db);
 	}
 
 	// Submission
@@ -196,27 +198,9 @@ public final class R2dbcJobRepository implements JobRepository {
 		return this.db.run(TenantLoads.read(this.sql));
 	}
 
-	/**
-	 * One pass over the owner's jobs ({@code jobs_owner_idx}): the stored bytes are kept per job, in
-	 * the row that result writes update anyway, so this sum is what the quota costs; it never reads
-	 * results.
-	 */
 	@Override
 	public Mono<TenantUsage> usage(String owner) {
-		return this.db.run(this.sql
-			.sql("SELECT COUNT(CASE WHEN status = :queued THEN 1 END) AS queued, "
-					+ "COUNT(CASE WHEN status = :running THEN 1 END) AS running, "
-					+ "COALESCE(SUM(stored_bytes), 0) AS bytes FROM jobs WHERE owner = :owner")
-			.bind("queued", JobStatus.QUEUED.name())
-			.bind("running", JobStatus.RUNNING.name())
-			.bind("owner", owner)
-			.map((row) -> new TenantUsage(number(row, "queued"), number(row, "running"), number(row, "bytes")))
-			.one());
-	}
-
-	private static long number(Readable row, String column) {
-		Number value = row.get(column, Number.class);
-		return (value != null) ? value.longValue() : 0;
+		return this.usage.usage(owner);
 	}
 
 	@Override
@@ -429,6 +413,7 @@ public final class R2dbcJobRepository implements JobRepository {
 						.map(JobSpec::requests))
 						.flatMap((found) -> this.results.cancelUnresulted(jobId, found.getT2(), found.getT1(), at,
 								"job cancelled before it started"))
+						.then(this.usage.settle(jobId))
 						.then(this.outbox.ended(jobId, JobStatus.CANCELLED, at))
 						.thenReturn(true));
 		return this.db.transactional(work);
@@ -437,11 +422,8 @@ public final class R2dbcJobRepository implements JobRepository {
 	@Override
 	public Mono<Boolean> deleteFinished(String owner, UUID jobId) {
 		// Results, spec and labels go with the job (ON DELETE CASCADE).
-		return this.db.run(this.sql.sql("DELETE FROM jobs WHERE id = :id AND owner = :owner AND " + FINISHED)
-			.bind("id", jobId)
-			.bind("owner", owner)
-			.fetch()
-			.rowsUpdated()
+		return this.db.transactional(this.usage
+			.delete("id = :id AND owner = :owner AND " + FINISHED, (delete) -> delete.bind("id", jobId).bind("owner", owner))
 			.map((count) -> count > 0));
 	}
 

@@ -170,8 +170,9 @@ final class ResultWriter {
 			added.merge(result.outcome(), 1, Integer::sum);
 			storedBytes += storedBytes(result);
 		}
-		// The owner's stored-bytes quota sums this column: kept here, in the row this statement
-		// updates anyway, it costs the write nothing more.
+		// The owner's stored-bytes quota reads this column while the job runs, and its tenant's row
+		// once it is settled (TenantBytes): kept here, in the row this statement updates anyway, it
+		// costs the write nothing more.
 		StringBuilder sql = new StringBuilder("UPDATE jobs SET stored_bytes = stored_bytes + :storedBytes");
 		for (OutcomeKind kind : added.keySet()) {
 			String column = countColumn(kind);

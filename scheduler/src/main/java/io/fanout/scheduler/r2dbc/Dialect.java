@@ -5,7 +5,8 @@ import java.util.Locale;
 import io.r2dbc.spi.ConnectionFactory;
 
 /**
- * The databases the store supports. They share one set of migrations and all SQL but the claim.
+ * The databases the store supports. They share one set of migrations and all SQL but the claim, the
+ * deletion of jobs (which names the rows it removed) and PostgreSQL's rate slots.
  */
 public enum Dialect {
 

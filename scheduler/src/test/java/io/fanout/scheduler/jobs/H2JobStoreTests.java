@@ -42,4 +42,14 @@ class H2JobStoreTests extends JobStoreContractTests {
 		}
 	}
 
+	/** A tenant's usage reads its unsettled jobs by their index, not every job it keeps. */
+	@Test
+	void usageReadsOnlyTheTenantsUnsettledJobs() {
+		String usage = TenantBytes.USAGE.replace(":queued", "'QUEUED'")
+			.replace(":running", "'RUNNING'")
+			.replace(":owner", "'alice'");
+		assertThat(String.join("\n", this.database.queryForStrings("EXPLAIN " + usage)))
+			.containsIgnoringCase("jobs_owner_settled_idx");
+	}
+
 }

@@ -679,6 +679,83 @@ abstract class JobStoreContractTests {
 		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM job_results")).isEqualTo(1);
 	}
 
+	// A tenant's use of its quotas
+
+	@Test
+	void aTenantsStoredBytesAreItsJobsBodiesFinishedOrNotAndLeaveWithTheJobs() {
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 0));
+		assertThat(settledBytes("alice")).as("the row the first read makes").isZero();
+		JobSpec spec = spec(3);
+		Job first = insert("alice", spec, null);
+		Job second = insert("alice", spec, null);
+		List<ClaimedJob> claimed = claim("node-a", 2);
+		Fence firstFence = fenceOf(claimed, first);
+		Fence secondFence = fenceOf(claimed, second);
+		this.queue.appendResults(firstFence, List.of(result(first.id(), 0, OutcomeKind.SUCCEEDED),
+				result(first.id(), 1, OutcomeKind.SUCCEEDED), withoutBody(result(first.id(), 2, OutcomeKind.SUCCEEDED))))
+			.block(TIMEOUT);
+		this.queue.appendResults(secondFence, List.of(result(second.id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 2, 18));
+
+		this.queue.finish(firstFence, JobStatus.COMPLETED, null, spec.requests(), this.t0, "x").block(TIMEOUT);
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 1, 18));
+		assertThat(settledBytes("alice")).as("the finished job's bytes, moved into the tenant's row").isEqualTo(12);
+		Job queued = insert("alice", spec, null);
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(1, 1, 18));
+		this.jobs.cancelQueued(queued.id(), this.t0).block(TIMEOUT);
+		this.queue.finish(secondFence, JobStatus.FAILED, null, spec.requests(), this.t0, "x").block(TIMEOUT);
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 18));
+		assertThat(settledBytes("alice")).isEqualTo(18);
+		assertThat(this.database.queryForLong("SELECT COUNT(*) FROM jobs WHERE settled = FALSE")).isZero();
+
+		assertThat(this.jobs.deleteFinished("alice", first.id()).block(TIMEOUT)).isTrue();
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 6));
+		Job bobs = insert("bob", spec, null);
+		Fence bobsFence = claim("node-a", 1).get(0).fence();
+		this.queue.appendResults(bobsFence, List.of(result(bobs.id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+		this.queue.finish(bobsFence, JobStatus.COMPLETED, null, spec.requests(), this.t0, "x").block(TIMEOUT);
+		assertThat(usage("bob")).isEqualTo(new TenantUsage(0, 0, 6));
+		// The second job, the cancelled one and bob's.
+		assertThat(this.queue.purgeFinishedBefore(this.t0.plusSeconds(1), 10).block(TIMEOUT)).isEqualTo(3);
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 0));
+		assertThat(usage("bob")).isEqualTo(new TenantUsage(0, 0, 0));
+		assertThat(settledBytes("alice")).isZero();
+		assertThat(settledBytes("bob")).isZero();
+	}
+
+	@Test
+	void aJobFinishedByAnEarlierVersionCountsByItsOwnRowUntilDeleted() {
+		JobSpec spec = spec(1);
+		Job job = insert("alice", spec, null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.queue.appendResults(fence, List.of(result(job.id(), 0, OutcomeKind.SUCCEEDED))).block(TIMEOUT);
+		this.queue.finish(fence, JobStatus.COMPLETED, null, spec.requests(), this.t0, "x").block(TIMEOUT);
+		// As an instance of an earlier version leaves it: finished, its bytes in its own row only.
+		this.database.execute("UPDATE jobs SET settled = FALSE");
+		this.database.execute("UPDATE tenant_usage SET settled_bytes = 0");
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 6));
+		assertThat(this.jobs.deleteFinished("alice", job.id()).block(TIMEOUT)).isTrue();
+		assertThat(usage("alice")).isEqualTo(new TenantUsage(0, 0, 0));
+		assertThat(settledBytes("alice")).as("nothing taken out of the row for it").isZero();
+	}
+
+	private TenantUsage usage(String owner) {
+		return this.jobs.usage(owner).block(TIMEOUT);
+	}
+
+	private long settledBytes(String owner) {
+		return this.database.queryForLong("SELECT settled_bytes FROM tenant_usage WHERE owner = '" + owner + "'");
+	}
+
+	private static Fence fenceOf(List<ClaimedJob> claimed, Job job) {
+		return claimed.stream().filter((c) -> c.job().id().equals(job.id())).findFirst().orElseThrow().fence();
+	}
+
+	private static JobResult withoutBody(JobResult r) {
+		return new JobResult(r.jobId(), r.index(), r.method(), r.url(), r.outcome(), r.httpStatus(), r.attempts(),
+				r.startedAt(), r.duration(), null, 1000, r.extracted(), r.error());
+	}
+
 	// The state machine
 
 	@Test

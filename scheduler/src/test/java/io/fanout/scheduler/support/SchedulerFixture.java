@@ -94,6 +94,7 @@ public final class SchedulerFixture implements BeforeAllCallback, AfterAllCallba
 	public void beforeEach(ExtensionContext context) {
 		this.database.execute("DELETE FROM schedules");
 		this.database.execute("DELETE FROM jobs");
+		this.database.execute("DELETE FROM tenant_usage");
 	}
 
 	@Override
