@@ -10,11 +10,13 @@ import java.net.URI;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -43,6 +45,9 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 	/** Decoded chunks kept: enough for the window a run's concurrency spans. */
 	private static final int DECODED_KEPT = 4;
 
+	/** Most distinct sets of extraction rules a builder keeps track of. */
+	private static final int DISTINCT_RULES_KEPT = 16;
+
 	private static final int GZIP_BUFFER = 8192;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,12 +67,16 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 
 	private final int chunkSize;
 
+	private final @Nullable Set<Map<String, String>> distinctRules;
+
 	private final AtomicReferenceArray<Decoded> decoded = new AtomicReferenceArray<>(DECODED_KEPT);
 
-	private CompactRequests(List<byte[]> chunks, int size, int chunkSize) {
+	private CompactRequests(List<byte[]> chunks, int size, int chunkSize,
+			@Nullable Set<Map<String, String>> distinctRules) {
 		this.chunks = chunks;
 		this.size = size;
 		this.chunkSize = chunkSize;
+		this.distinctRules = distinctRules;
 	}
 
 	/** These requests, compressed; a {@code CompactRequests} as it is. */
@@ -92,7 +101,7 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 			throw new IllegalArgumentException(
 					chunks.size() + " chunks do not hold " + size + " requests of " + chunkSize + " per chunk");
 		}
-		return new CompactRequests(List.copyOf(chunks), size, chunkSize);
+		return new CompactRequests(List.copyOf(chunks), size, chunkSize, null);
 	}
 
 	/** Builds the requests of a job one at a time, compressing each chunk as it fills. */
@@ -126,6 +135,15 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 	/** Requests per chunk. */
 	public int chunkSize() {
 		return this.chunkSize;
+	}
+
+	/**
+	 * Every distinct set of extraction rules these requests have, if they were built here and have
+	 * few (usually one, the job's): what a check of the rules needs, without decoding a chunk. Else
+	 * (many, or read from stored chunks) {@code null}.
+	 */
+	public @Nullable Set<Map<String, String>> distinctRules() {
+		return this.distinctRules;
 	}
 
 	/** Bytes the compressed chunks take. */
@@ -182,10 +200,17 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 		/** Roughly what the requests of the chunk being filled take, before compression. */
 		private long currentBytes;
 
+		/** The distinct extraction rules added, while there are few; {@code null} after. */
+		private @Nullable Set<Map<String, String>> distinctRules = new HashSet<>();
+
 		private Builder() {
 		}
 
 		public Builder add(FetchRequest request) {
+			Set<Map<String, String>> rules = this.distinctRules;
+			if (rules != null && rules.add(request.extract()) && rules.size() > DISTINCT_RULES_KEPT) {
+				this.distinctRules = null;
+			}
 			StoredRequest stored = StoredRequest.of(request);
 			this.current.add(stored);
 			this.currentBytes += stored.approximateSize();
@@ -210,7 +235,9 @@ public final class CompactRequests extends AbstractList<FetchRequest> implements
 			if (!this.current.isEmpty()) {
 				flush();
 			}
-			return new CompactRequests(List.copyOf(this.chunks), this.size, CHUNK_SIZE);
+			Set<Map<String, String>> rules = this.distinctRules;
+			return new CompactRequests(List.copyOf(this.chunks), this.size, CHUNK_SIZE,
+					(rules != null) ? Set.copyOf(rules) : null);
 		}
 
 		private void flush() {

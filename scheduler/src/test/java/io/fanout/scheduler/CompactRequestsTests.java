@@ -72,4 +72,25 @@ class CompactRequestsTests {
 				io.fanout.fetch.FetchPolicy.DEFAULT));
 	}
 
+	@Test
+	void knowsItsFewDistinctExtractionRulesButNotMany() {
+		CompactRequests.Builder shared = CompactRequests.builder();
+		for (int i = 0; i < 5_000; i++) {
+			shared.add(withRules("http://127.0.0.1/" + i, (i % 2 == 0) ? Map.of("t", "$.t") : Map.of()));
+		}
+		assertThat(shared.build().distinctRules()).containsExactlyInAnyOrder(Map.of("t", "$.t"), Map.of());
+		CompactRequests.Builder each = CompactRequests.builder();
+		for (int i = 0; i < 17; i++) {
+			each.add(withRules("http://127.0.0.1/" + i, Map.of("t", "$.t" + i)));
+		}
+		assertThat(each.build().distinctRules()).as("17 distinct sets of rules").isNull();
+		CompactRequests stored = shared.build();
+		assertThat(CompactRequests.ofChunks(stored.chunks(), stored.size(), stored.chunkSize()).distinctRules())
+			.as("read from chunks").isNull();
+	}
+
+	private static FetchRequest withRules(String url, Map<String, String> rules) {
+		return new FetchRequest(java.net.URI.create(url), "GET", Map.of(), null, rules);
+	}
+
 }

@@ -143,6 +143,28 @@ class JobSpecFactoryTests {
 		assertThat(refused.field()).isEqualTo("requests");
 	}
 
+	@Test
+	void aSpecBuiltElsewhereWithABadRuleIsRefusedNamingTheRequestWhetherItsRulesAreFewOrMany() {
+		JobSpecFactory factory = new JobSpecFactory(FetchPolicy.DEFAULT, new PolicyLimits(1_500_000), 1_000);
+		for (int distinct : List.of(1, 40)) {
+			CompactRequests.Builder requests = CompactRequests.builder();
+			for (int i = 0; i < 300; i++) {
+				Map<String, String> rules = (i == 250) ? Map.of("bad", "$[?(@ =~ /(a+)+b/)]")
+						: Map.of("t", "$.t" + (i % distinct));
+				requests.add(new io.fanout.fetch.FetchRequest(java.net.URI.create("http://e.test/" + i), "GET", Map.of(),
+						null, rules));
+			}
+			JobSpec spec = JobSpec.of(requests.build(), FetchPolicy.DEFAULT);
+			InvalidJobSpecException refused = catchThrowableOfType(InvalidJobSpecException.class,
+					() -> factory.check(spec));
+			assertThat(refused.violations()).as("%d distinct rules besides the bad one", distinct)
+				.extracting(Violation::field)
+				.containsExactly("requests[250].extract.bad");
+			JobSpec good = JobSpec.of(CompactRequests.of(spec.requests().subList(0, 250)), FetchPolicy.DEFAULT);
+			factory.check(good);
+		}
+	}
+
 	private static JobDraft draft(List<JobDraft.Request> requests, PolicyOverrides policy) {
 		return new JobDraft(null, null, null, requests, policy, null);
 	}
