@@ -183,31 +183,19 @@ public final class DefaultJobService implements JobService {
 
 	@Override
 	public Mono<ResultPage> results(String owner, UUID jobId, ResultQuery query) {
-		return get(owner, jobId).flatMap((job) -> sources(job).flatMap((sources) -> this.jobs
-			.results(jobId, query, this.maxPageBytes)
-			.map((page) -> sources.isEmpty() ? page
-					: new ResultPage(page.items().stream().map((result) -> withSource(result, sources)).toList(),
-							page.nextCursor()))));
+		return get(owner, jobId).flatMap((job) -> this.jobs.results(jobId, query, this.maxPageBytes)
+			.flatMap((page) -> (job.rerunOf() != null) ? new RerunSources(this.jobs, jobId).page(page)
+					: Mono.just(page)));
 	}
 
 	@Override
 	public Flux<StreamedResult> streamResults(String owner, UUID jobId, ResultStreamQuery query) {
-		return get(owner, jobId).flatMapMany((first) -> sources(first).flatMapMany((sources) -> {
+		return get(owner, jobId).flatMapMany((first) -> {
 			Flux<StreamedResult> results = new ResultStream(this.jobs, this.feed, jobId, () -> get(owner, jobId),
 					this.streams, query.after(), query.withBodies())
 				.results();
-			return sources.isEmpty() ? results : results
-				.map((streamed) -> new StreamedResult(streamed.position(), withSource(streamed.result(), sources)));
-		}));
-	}
-
-	/** For a rerun, the index in the job it reruns of each of its requests; else empty. */
-	private Mono<List<Integer>> sources(Job job) {
-		return (job.rerunOf() != null) ? this.jobs.sourceIndexes(job.id()) : Mono.just(List.of());
-	}
-
-	private static JobResult withSource(JobResult result, List<Integer> sources) {
-		return (result.index() < sources.size()) ? result.withSourceIndex(sources.get(result.index())) : result;
+			return (first.rerunOf() != null) ? new RerunSources(this.jobs, jobId).stream(results) : results;
+		});
 	}
 
 	private static void checkOwner(String owner) {

@@ -77,10 +77,10 @@ public interface JobRepository {
 	Mono<List<UUID>> reruns(String owner, UUID jobId, int limit);
 
 	/**
-	 * For a rerun, the index in the job it reruns of each of its requests, in order; empty for any
-	 * other job. The caller checks ownership.
+	 * For a rerun, the index in the job it reruns of each of these indexes of its requests; empty for
+	 * any other job. Reads what these indexes need, not all the rerun's. The caller checks ownership.
 	 */
-	Mono<List<Integer>> sourceIndexes(UUID jobId);
+	Mono<Map<Integer, Integer>> sourceIndexes(UUID jobId, Collection<Integer> indexes);
 
 	/** A page of the owner's jobs, newest first. */
 	Mono<JobPage> list(String owner, JobQuery query);

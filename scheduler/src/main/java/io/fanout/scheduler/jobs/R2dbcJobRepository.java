@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.fanout.fetch.OutcomeKind;
 import io.fanout.scheduler.CompactRequests;
@@ -71,6 +69,8 @@ public final class R2dbcJobRepository implements JobRepository {
 
 	private final TenantBytes usage;
 
+	private final SourceIndexes sources;
+
 	public R2dbcJobRepository(Database db) {
 		this.db = db;
 		this.sql = db.client();
@@ -79,6 +79,7 @@ public final class R2dbcJobRepository implements JobRepository {
 		this.outbox = new CallbackOutbox(db);
 		this.requests = new RequestChunks(this.sql);
 		this.usage = new TenantBytes(db);
+		this.sources = new SourceIndexes(this.sql);
 	}
 
 	// Submission
@@ -123,15 +124,13 @@ public final class R2dbcJobRepository implements JobRepository {
 				OffsetDateTime.class);
 		insertJob = bind(insertJob, "rerunOf", job.rerunOf(), UUID.class);
 		CompactRequests requests = CompactRequests.of(spec.requests());
-		GenericExecuteSpec insertSpec = this.sql
-			.sql("INSERT INTO job_specs (job_id, spec_gzip, source_indexes) VALUES (:id, :spec, :sources)")
+		GenericExecuteSpec insertSpec = this.sql.sql("INSERT INTO job_specs (job_id, spec_gzip) VALUES (:id, :spec)")
 			.bind("id", job.id())
 			.bind("spec", this.rows.codec().writeSpec(spec, requests));
-		insertSpec = bind(insertSpec, "sources", job.sourceIndexes().isEmpty() ? null
-				: job.sourceIndexes().stream().map(String::valueOf).collect(Collectors.joining(",")), String.class);
 		Mono<Void> work = insertJob.then()
 			.then(insertSpec.then())
 			.then(this.requests.insert(job.id(), requests))
+			.then(this.sources.insert(job.id(), job.sourceIndexes()))
 			.then(Flux.fromIterable(spec.labels().entrySet())
 				.concatMap((label) -> this.sql
 					.sql("INSERT INTO job_labels (job_id, label_key, label_value) VALUES (:id, :key, :value)")
@@ -257,16 +256,8 @@ public final class R2dbcJobRepository implements JobRepository {
 	}
 
 	@Override
-	public Mono<List<Integer>> sourceIndexes(UUID jobId) {
-		return this.db.run(this.sql.sql("SELECT source_indexes FROM job_specs WHERE job_id = :id")
-			.bind("id", jobId)
-			.map((row) -> {
-				String sources = row.get("source_indexes", String.class);
-				return (sources == null || sources.isEmpty()) ? List.<Integer>of()
-						: Arrays.stream(sources.split(",")).map(Integer::valueOf).toList();
-			})
-			.one()
-			.defaultIfEmpty(List.of()));
+	public Mono<Map<Integer, Integer>> sourceIndexes(UUID jobId, Collection<Integer> indexes) {
+		return this.db.run(this.sources.of(jobId, indexes));
 	}
 
 	@Override

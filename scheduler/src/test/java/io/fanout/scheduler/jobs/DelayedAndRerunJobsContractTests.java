@@ -187,6 +187,49 @@ abstract class DelayedAndRerunJobsContractTests {
 	}
 
 	@Test
+	void aLargeRerunsResultsCarryTheirSourceIndexesAcrossChunksAndAsStoredBeforeChunks() {
+		SchedulerProperties properties = TestProperties.fast("max-requests-per-job", "6000");
+		DefaultJobService service = new DefaultJobService(this.fixture.jobs(), this.fixture.jobSpecs(properties),
+				this.fixture.queueLimit(properties), properties, this.fixture.feed(), this.clock, () -> {
+				});
+		OutcomeKind[] outcomes = IntStream.range(0, 5_000)
+			.mapToObj((i) -> (i % 2 == 0) ? OutcomeKind.SUCCEEDED : OutcomeKind.TIMED_OUT)
+			.toArray(OutcomeKind[]::new);
+		Job original = finished(service, JobStatus.COMPLETED, outcomes);
+		// 2,500 requests, at 1, 3, 5... in the original: three chunks of source indexes.
+		Job rerun = service.rerun("alice", original.id(), RerunDraft.FAILED, null).block(TIMEOUT);
+		assertThat(this.fixture.database()
+			.queryForLong("SELECT COUNT(*) FROM job_source_chunks WHERE job_id = '" + rerun.id() + "'")).isEqualTo(3);
+		ClaimedJob claimed = this.queue.claim("node-a", 1, this.clock.instant(), this.clock.instant().plusSeconds(30))
+			.blockFirst(TIMEOUT);
+		this.queue.appendResults(claimed.fence(), IntStream.range(0, 2_500)
+			.mapToObj((i) -> result(rerun.id(), i, OutcomeKind.SUCCEEDED))
+			.toList()).block(TIMEOUT);
+		ResultQuery acrossAChunk = new ResultQuery(Set.of(), 990, 30);
+		assertThat(service.results("alice", rerun.id(), acrossAChunk).block(TIMEOUT).items()).hasSize(30)
+			.allSatisfy(DelayedAndRerunJobsContractTests::rerunsTheOddIndexes);
+		assertThat(service.streamResults("alice", rerun.id(), new ResultStreamQuery(0, false))
+			.take(2_500)
+			.map(StreamedResult::result)
+			.collectList()
+			.block(TIMEOUT)).allSatisfy(DelayedAndRerunJobsContractTests::rerunsTheOddIndexes);
+
+		// As a rerun stored before V17 keeps them: one text value.
+		this.fixture.database().execute("DELETE FROM job_source_chunks WHERE job_id = '" + rerun.id() + "'");
+		this.fixture.database().execute("UPDATE job_specs SET source_indexes = '" + IntStream.range(0, 2_500)
+			.mapToObj((i) -> Integer.toString(2 * i + 1))
+			.collect(java.util.stream.Collectors.joining(",")) + "' WHERE job_id = '" + rerun.id() + "'");
+		assertThat(service.results("alice", rerun.id(), acrossAChunk).block(TIMEOUT).items()).hasSize(30)
+			.allSatisfy(DelayedAndRerunJobsContractTests::rerunsTheOddIndexes);
+		assertThat(service.streamResults("alice", rerun.id(), new ResultStreamQuery(1_990, false))
+			.take(20)
+			.map(StreamedResult::result)
+			.collectList()
+			.block(TIMEOUT)).hasSize(20)
+			.allSatisfy(DelayedAndRerunJobsContractTests::rerunsTheOddIndexes);
+	}
+
+	@Test
 	void rerunTakesAnOutcomeFilterAndOverridesThatAreChecked() {
 		Job original = finished(JobStatus.FAILED, OutcomeKind.SUCCEEDED, OutcomeKind.TIMED_OUT,
 				OutcomeKind.CANCELLED);
@@ -252,13 +295,22 @@ abstract class DelayedAndRerunJobsContractTests {
 	// Helpers
 
 	/** A finished job of alice's, named "original", whose requests ended with these outcomes. */
+	/** A result of a rerun of every odd index of the original, in order. */
+	private static void rerunsTheOddIndexes(JobResult result) {
+		assertThat(result.sourceIndex()).as("source of %d", result.index()).isEqualTo(2 * result.index() + 1);
+	}
+
 	private Job finished(JobStatus status, OutcomeKind... outcomes) {
+		return finished(this.service, status, outcomes);
+	}
+
+	private Job finished(DefaultJobService service, JobStatus status, OutcomeKind... outcomes) {
 		List<FetchRequest> requests = IntStream.range(0, outcomes.length)
 			.mapToObj((i) -> new FetchRequest(URI.create("http://127.0.0.1:1/r/" + i), "POST",
 					Map.of("Authorization", "Bearer secret-" + i), "{\"i\":" + i + "}", Map.of()))
 			.toList();
 		JobSpec spec = JobSpec.of(requests, FetchPolicy.DEFAULT.withFailFast(true)).withName("original");
-		Job job = this.service.submit("alice", spec).block(TIMEOUT);
+		Job job = service.submit("alice", spec).block(TIMEOUT);
 		ClaimedJob claimed = this.queue.claim("node-a", 1, this.clock.instant(), this.clock.instant().plusSeconds(30))
 			.blockFirst(TIMEOUT);
 		assertThat(claimed.job().id()).isEqualTo(job.id());
@@ -270,7 +322,7 @@ abstract class DelayedAndRerunJobsContractTests {
 		this.queue.finish(claimed.fence(), status, null, spec.requests(), this.clock.instant(), "test")
 			.block(TIMEOUT);
 		this.clock.advance(Duration.ofMillis(5));
-		return this.service.get("alice", job.id()).block(TIMEOUT);
+		return service.get("alice", job.id()).block(TIMEOUT);
 	}
 
 	private JobResult result(UUID jobId, int index, OutcomeKind outcome) {
