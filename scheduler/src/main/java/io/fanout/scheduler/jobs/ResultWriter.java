@@ -45,6 +45,9 @@ final class ResultWriter {
 
 	private static final String FULL_CHUNK_INSERT = insertSql(INSERT_CHUNK);
 
+	/** Cancelled results made and written at a time, as {@link #cancelUnresulted} does. */
+	static final int CANCEL_BATCH = 1000;
+
 	private final Database db;
 
 	private final SpecCodec codec;
@@ -71,7 +74,8 @@ final class ResultWriter {
 
 	/**
 	 * Writes a CANCELLED result, with {@code why} as its error, for every request without one, and
-	 * counts them.
+	 * counts them. They are made and written {@value #CANCEL_BATCH} at a time: a job of a million
+	 * requests cancelled early has a million to write, which held at once would not fit a small heap.
 	 * @param written how many results the job has stored
 	 * @return how many were written
 	 */
@@ -79,15 +83,30 @@ final class ResultWriter {
 		if (written >= requests.size()) {
 			return Mono.just(0);
 		}
+		FetchError error = new FetchError(ErrorKind.CANCELLED, why);
 		return resultedIndexes(jobId).flatMap((stored) -> {
-			List<JobResult> cancelled = new ArrayList<>(requests.size() - stored.cardinality());
-			FetchError error = new FetchError(ErrorKind.CANCELLED, why);
-			for (int i = stored.nextClearBit(0); i < requests.size(); i = stored.nextClearBit(i + 1)) {
-				FetchRequest request = requests.get(i);
-				cancelled.add(new JobResult(jobId, i, request.method(), request.url(), OutcomeKind.CANCELLED, null, 0,
-						at, Duration.ZERO, null, 0, Map.of(), error));
-			}
-			return write(jobId, cancelled, written).thenReturn(cancelled.size());
+			AtomicInteger seq = new AtomicInteger(written);
+			Flux<List<JobResult>> batches = Flux.generate(() -> stored.nextClearBit(0), (from, sink) -> {
+				List<JobResult> batch = new ArrayList<>(CANCEL_BATCH);
+				int i = from;
+				for (; i < requests.size() && batch.size() < CANCEL_BATCH; i = stored.nextClearBit(i + 1)) {
+					FetchRequest request = requests.get(i);
+					batch.add(new JobResult(jobId, i, request.method(), request.url(), OutcomeKind.CANCELLED, null, 0,
+							at, Duration.ZERO, null, 0, Map.of(), error));
+				}
+				if (batch.isEmpty()) {
+					sink.complete();
+				}
+				else {
+					sink.next(batch);
+				}
+				return i;
+			});
+			// One batch made while the one before is written, no more; counted once, at the end.
+			return batches
+				.concatMap((batch) -> insert(jobId, batch, seq.getAndAdd(batch.size())).thenReturn(batch.size()), 1)
+				.reduce(0, Integer::sum)
+				.flatMap((count) -> addCounts(jobId, Map.of(OutcomeKind.CANCELLED, count), 0).thenReturn(count));
 		});
 	}
 
@@ -170,6 +189,10 @@ final class ResultWriter {
 			added.merge(result.outcome(), 1, Integer::sum);
 			storedBytes += storedBytes(result);
 		}
+		return addCounts(jobId, added, storedBytes);
+	}
+
+	private Mono<Void> addCounts(UUID jobId, Map<OutcomeKind, Integer> added, long storedBytes) {
 		// The owner's stored-bytes quota reads this column while the job runs, and its tenant's row
 		// once it is settled (TenantBytes): kept here, in the row this statement updates anyway, it
 		// costs the write nothing more.

@@ -597,6 +597,29 @@ abstract class JobStoreContractTests {
 	}
 
 	@Test
+	void thousandsOfRequestsWithoutAResultAreCancelledInBatchesNumberedWithoutGaps() {
+		JobSpec spec = spec(2_500);
+		Job running = insert("alice", spec, null);
+		Fence fence = claim("node-a", 1).get(0).fence();
+		this.queue.appendResults(fence, List.of(result(running.id(), 0, OutcomeKind.SUCCEEDED),
+				result(running.id(), 999, OutcomeKind.SUCCEEDED), result(running.id(), 1_000, OutcomeKind.SUCCEEDED),
+				result(running.id(), 2_499, OutcomeKind.SUCCEEDED)))
+			.block(TIMEOUT);
+		this.queue.finish(fence, JobStatus.CANCELLED, null, spec.requests(), this.t0, "cancelled").block(TIMEOUT);
+		Job queued = insert("alice", spec, null);
+		assertThat(this.jobs.cancelQueued(queued.id(), this.t0).block(TIMEOUT)).isTrue();
+		for (Job job : List.of(running, queued)) {
+			String rows = " FROM job_results WHERE job_id = '" + job.id() + "'";
+			assertThat(this.database.queryForLong("SELECT COUNT(DISTINCT idx)" + rows)).isEqualTo(2_500);
+			assertThat(this.database.queryForLong("SELECT COUNT(DISTINCT seq)" + rows)).isEqualTo(2_500);
+			assertThat(this.database.queryForLong("SELECT MAX(seq)" + rows)).isEqualTo(2_499);
+			assertThat(find(job).progress().pending()).isZero();
+		}
+		assertThat(find(running).progress().count(OutcomeKind.CANCELLED)).isEqualTo(2_496);
+		assertThat(find(queued).progress().count(OutcomeKind.CANCELLED)).isEqualTo(2_500);
+	}
+
+	@Test
 	void finishRefusesATransitionOutsideTheTable() {
 		insert("alice", spec(1), null);
 		Fence fence = claim("node-a", 1).get(0).fence();
