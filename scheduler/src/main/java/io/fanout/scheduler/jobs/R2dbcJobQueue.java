@@ -45,8 +45,8 @@ import static io.fanout.scheduler.r2dbc.Sql.timestamp;
 /**
  * The {@link JobQueue} on R2DBC, for H2 and PostgreSQL alike: only the claim and the purge's delete
  * ({@link TenantBytes#delete}) differ. A claim reads every owner's queued and running jobs, shares
- * the free slots out fairly ({@link FairShare}), then
- * claims each owner's share in a transaction of its own that re-counts the owner's running jobs:
+ * the free slots out fairly ({@link FairShare}), then claims each owner's share in a transaction of
+ * its own that re-counts the owner's running jobs:
  * <ul>
  * <li>PostgreSQL: under the owner's advisory claim lock, one
  * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id}; concurrent claimers

@@ -414,7 +414,8 @@ public final class R2dbcJobRepository implements JobRepository {
 	public Mono<Boolean> deleteFinished(String owner, UUID jobId) {
 		// Results, spec and labels go with the job (ON DELETE CASCADE).
 		return this.db.transactional(this.usage
-			.delete("id = :id AND owner = :owner AND " + FINISHED, (delete) -> delete.bind("id", jobId).bind("owner", owner))
+			.delete("id = :id AND owner = :owner AND " + FINISHED,
+					(delete) -> delete.bind("id", jobId).bind("owner", owner))
 			.map((count) -> count > 0));
 	}
 

@@ -46,7 +46,7 @@ final class ResultWriter {
 	private static final String FULL_CHUNK_INSERT = insertSql(INSERT_CHUNK);
 
 	/** Cancelled results made and written at a time, as {@link #cancelUnresulted} does. */
-	static final int CANCEL_BATCH = 1000;
+	private static final int CANCEL_BATCH = 1000;
 
 	private final Database db;
 
