@@ -25,7 +25,8 @@ public record NewJob(UUID id, String owner, JobSpec spec, @Nullable String idemp
 		List<Integer> sourceIndexes) {
 
 	public NewJob {
-		sourceIndexes = (sourceIndexes != null) ? List.copyOf(sourceIndexes) : List.of();
+		sourceIndexes = (sourceIndexes == null) ? List.of()
+				: (sourceIndexes instanceof IndexList immutable) ? immutable : List.copyOf(sourceIndexes);
 		if (rerunOf != null && sourceIndexes.size() != spec.requests().size()) {
 			throw new IllegalArgumentException("a rerun needs the source index of each of its requests");
 		}

@@ -241,7 +241,9 @@ public final class R2dbcJobRepository implements JobRepository {
 			.bind("outcomes", outcomes.stream().map(Enum::name).sorted().toList())
 			.map((row) -> required(row, "idx", Integer.class))
 			.all()
-			.collectList());
+			// A rerun of a million requests: as ints, not a million Integers.
+			.collect(IndexList.Builder::new, IndexList.Builder::add)
+			.<List<Integer>>map(IndexList.Builder::build));
 	}
 
 	@Override
