@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 
 import io.fanout.scheduler.JobStatus;
 import io.fanout.scheduler.r2dbc.Database;
+import io.fanout.scheduler.r2dbc.Dialect;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -128,6 +129,15 @@ final class TenantBytes {
 	}
 
 	private Mono<Void> add(String owner, long bytes) {
+		if (this.db.dialect() == Dialect.POSTGRESQL) {
+			// One statement that cannot fail for a row another transaction inserts meanwhile.
+			return this.sql
+				.sql("INSERT INTO tenant_usage (owner, settled_bytes) VALUES (:owner, :bytes) ON CONFLICT (owner) "
+						+ "DO UPDATE SET settled_bytes = tenant_usage.settled_bytes + EXCLUDED.settled_bytes")
+				.bind("owner", owner)
+				.bind("bytes", bytes)
+				.then();
+		}
 		return this.sql.sql("UPDATE tenant_usage SET settled_bytes = settled_bytes + :bytes WHERE owner = :owner")
 			.bind("bytes", bytes)
 			.bind("owner", owner)
@@ -141,13 +151,22 @@ final class TenantBytes {
 						.then());
 	}
 
+	/**
+	 * Makes the tenant's row unless it exists. A schedule's fire reads usage inside its transaction: on
+	 * PostgreSQL a failed statement would abort it, so a racing insert of the same row is a no-op
+	 * there; on H2 a failed statement leaves the transaction as it was.
+	 */
 	private Mono<Void> createRow(String owner) {
-		return this.sql
-			.sql("INSERT INTO tenant_usage (owner, settled_bytes) SELECT CAST(:owner AS VARCHAR(200)), 0 "
-					+ "WHERE NOT EXISTS (SELECT 1 FROM tenant_usage WHERE owner = :owner)")
+		String insert = switch (this.db.dialect()) {
+			case POSTGRESQL -> "INSERT INTO tenant_usage (owner, settled_bytes) VALUES (:owner, 0) "
+					+ "ON CONFLICT (owner) DO NOTHING";
+			case H2 -> "INSERT INTO tenant_usage (owner, settled_bytes) SELECT CAST(:owner AS VARCHAR(200)), 0 "
+					+ "WHERE NOT EXISTS (SELECT 1 FROM tenant_usage WHERE owner = :owner)";
+		};
+		return this.sql.sql(insert)
 			.bind("owner", owner)
 			.then()
-			// Another submission of the same new tenant made it first.
+			// On H2: another submission of the same new tenant made it first.
 			.onErrorResume(DataIntegrityViolationException.class, (ex) -> Mono.empty());
 	}
 
