@@ -81,17 +81,29 @@ final class SourceIndexes {
 			.bind("id", jobId)
 			.map((row) -> required(row, "source_indexes", String.class))
 			.one()
-			.map((text) -> {
-				String[] sources = text.isEmpty() ? new String[0] : text.split(",");
-				Map<Integer, Integer> found = new HashMap<>();
-				for (int index : indexes) {
-					if (index >= 0 && index < sources.length) {
-						found.put(index, Integer.valueOf(sources[index]));
-					}
-				}
-				return found;
-			})
+			.map((text) -> pick(text, indexes))
 			.defaultIfEmpty(Map.of());
+	}
+
+	/**
+	 * The sources at these indexes of the text, read up to the last one wanted: a split of the whole
+	 * text made a string and a number for each of a million sources, for every page that read it.
+	 */
+	private static Map<Integer, Integer> pick(String text, Collection<Integer> indexes) {
+		TreeSet<Integer> wanted = new TreeSet<>(indexes);
+		Map<Integer, Integer> found = new HashMap<>();
+		int position = 0;
+		int start = 0;
+		for (int i = 0; !text.isEmpty() && i <= text.length() && !wanted.isEmpty(); i++) {
+			if (i == text.length() || text.charAt(i) == ',') {
+				if (wanted.remove(position)) {
+					found.put(position, Integer.parseInt(text, start, i, 10));
+				}
+				position++;
+				start = i + 1;
+			}
+		}
+		return found;
 	}
 
 	private static byte[] encode(List<Integer> sources) {

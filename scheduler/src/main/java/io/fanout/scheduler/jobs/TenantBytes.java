@@ -171,8 +171,8 @@ final class TenantBytes {
 	}
 
 	private static long number(Readable row, String column) {
-		Number value = row.get(column, Number.class);
-		return (value != null) ? value.longValue() : 0;
+		Long value = nullableLong(row, column);
+		return (value != null) ? value : 0;
 	}
 
 	private static @Nullable Long nullableLong(Readable row, String column) {
