@@ -78,9 +78,12 @@ final class FanoutApi {
 			.timeout(Duration.ofMinutes(2))
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
+		long start = System.nanoTime();
 		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
 			if (response.statusCode() != 202) {
-				throw new IllegalStateException("submit answered " + response.statusCode() + ": " + response.body());
+				throw new IllegalStateException(String.format("submit of %,d bytes answered %d after %.1f s, at %s: %s",
+						body.length(), response.statusCode(), (System.nanoTime() - start) / 1e9, Instant.now(),
+						response.body()));
 			}
 			return this.json.readTree(response.body()).get("id").asString();
 		});

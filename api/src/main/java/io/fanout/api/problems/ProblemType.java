@@ -38,6 +38,12 @@ public enum ProblemType {
 	/** The request body's {@code Content-Type} is not accepted. */
 	UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 
+	/**
+	 * The request body did not arrive in time: a pause longer than {@code fanout.server.read-timeout}, or
+	 * longer than {@code fanout.server.request-timeout} in all; the connection is closed.
+	 */
+	REQUEST_TIMEOUT("request-timeout", HttpStatus.REQUEST_TIMEOUT, "Request timeout"),
+
 	/** The request body is over the size limit. */
 	CONTENT_TOO_LARGE("content-too-large", HttpStatus.CONTENT_TOO_LARGE, "Content too large"),
 

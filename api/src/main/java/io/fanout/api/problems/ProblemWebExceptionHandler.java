@@ -1,5 +1,6 @@
 package io.fanout.api.problems;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,8 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
 
 	private static final Log logger = LogFactory.getLog(ProblemWebExceptionHandler.class);
 
+	private static final String REQUEST_TIMEOUT_EXCEPTION = "reactor.netty.http.server.RequestTimeoutException";
+
 	private final ProblemWriter writer;
 
 	ProblemWebExceptionHandler(ProblemWriter writer) {
@@ -37,6 +40,13 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
 	}
 
 	static ProblemDetail problemFor(ServerWebExchange exchange, Throwable ex) {
+		if (isBodyTimeout(ex)) {
+			// The client's doing, not Fanout's: one line, no stack trace.
+			logger.warn("Answering 408 to " + exchange.getRequest().getMethod() + " "
+					+ exchange.getRequest().getPath().value() + ": its body did not arrive in time (" + ex + ")");
+			return ProblemType.REQUEST_TIMEOUT.problem("The request body did not arrive in time; the connection is "
+					+ "closed. Send the body without long pauses.");
+		}
 		if (ex instanceof ResponseStatusException statusException) {
 			ProblemType type = ProblemType.forStatus(statusException.getStatusCode());
 			if (type != null) {
@@ -59,6 +69,22 @@ class ProblemWebExceptionHandler implements WebExceptionHandler {
 		logger.error("Unexpected error on " + exchange.getRequest().getMethod() + " "
 				+ exchange.getRequest().getPath().value(), ex);
 		return ProblemType.INTERNAL.problem("Fanout failed to handle the request; the cause is in its log.");
+	}
+
+	/**
+	 * Whether reading the request body timed out: Reactor Netty's read timeout (no byte for
+	 * {@code fanout.server.read-timeout}) or request timeout (the whole body not in within
+	 * {@code fanout.server.request-timeout}), as raised or as the cause of a decoding error.
+	 */
+	private static boolean isBodyTimeout(Throwable ex) {
+		// Reactor Netty's RequestTimeoutException is not public: known by its name (a test holds it).
+		Throwable cause = ex;
+		for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+			if (cause instanceof ReadTimeoutException || cause.getClass().getName().equals(REQUEST_TIMEOUT_EXCEPTION)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

@@ -10,8 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * all, cannot hold a connection for ever. Waiting for a request on an idle connection is Spring Boot's
  * {@code server.netty.idle-timeout}.
  *
- * @param readTimeout longest pause between two reads of a request's body; the connection is then closed
- * @param requestTimeout longest time to read a whole request body; the connection is then closed
+ * @param readTimeout longest pause between two reads of a request's body; the request is then answered 408
+ * ({@code request-timeout}) and the connection closed
+ * @param requestTimeout longest time to read a whole request body; the request is then answered 408
+ * ({@code request-timeout}) and the connection closed
  */
 @ConfigurationProperties("fanout.server")
 public record ServerTimeoutProperties(@DefaultValue("30s") Duration readTimeout,
