@@ -26,8 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "fanout.server.read-timeout=500ms", "fanout.server.request-timeout=2s" })
 class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 
-	private static final String HEAD = "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + KEY_A
-			+ "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+	private static final String HEAD = head("/api/v1/jobs", "application/json");
 
 	@LocalServerPort
 	private int port;
@@ -43,6 +42,18 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(8));
 			assertRequestTimeout(answer);
+		}
+	}
+
+	@Test
+	void aStreamedSubmissionThatStallsIsAnsweredAndTheConnectionClosed() throws Exception {
+		try (Socket socket = connect()) {
+			OutputStream out = socket.getOutputStream();
+			// The settings and a first request are read and parsed before the body stalls.
+			out.write((head("/api/v1/jobs/stream", "application/x-ndjson") + "{\"concurrency\": 1}\n"
+					+ "{\"url\": \"http://127.0.0.1:9/a\"}\n{\"url\": ").getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			assertRequestTimeout(readUntilClosed(socket));
 		}
 	}
 
@@ -80,6 +91,11 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 				trickle.interrupt();
 			}
 		}
+	}
+
+	private static String head(String path, String contentType) {
+		return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + KEY_A + "\r\nContent-Type: "
+				+ contentType + "\r\nContent-Length: 1000\r\n\r\n";
 	}
 
 	private Socket connect() throws IOException {
