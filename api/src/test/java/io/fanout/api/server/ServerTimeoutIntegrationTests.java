@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "fanout.server.read-timeout=500ms", "fanout.server.request-timeout=2s" })
 class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 
-	private static final String HEAD = head("/api/v1/jobs", "application/json");
+	/** A job submission's first bytes, of the 1,000 its head announces. */
+	private static final String JOB_BODY_START = head("/api/v1/jobs", "application/json") + "{\"requests\": [";
 
 	@LocalServerPort
 	private int port;
@@ -34,9 +35,7 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 	@Test
 	void aRequestBodyThatStallsIsAnsweredAndTheConnectionClosed() throws Exception {
 		try (Socket socket = connect()) {
-			OutputStream out = socket.getOutputStream();
-			out.write((HEAD + "{\"requests\": [").getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			send(socket, JOB_BODY_START);
 			long start = System.nanoTime();
 			String answer = readUntilClosed(socket);
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
@@ -48,11 +47,9 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 	@Test
 	void aStreamedSubmissionThatStallsIsAnsweredAndTheConnectionClosed() throws Exception {
 		try (Socket socket = connect()) {
-			OutputStream out = socket.getOutputStream();
 			// The settings and a first request are read and parsed before the body stalls.
-			out.write((head("/api/v1/jobs/stream", "application/x-ndjson") + "{\"concurrency\": 1}\n"
-					+ "{\"url\": \"http://127.0.0.1:9/a\"}\n{\"url\": ").getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			send(socket, head("/api/v1/jobs/stream", "application/x-ndjson") + "{\"concurrency\": 1}\n"
+					+ "{\"url\": \"http://127.0.0.1:9/a\"}\n{\"url\": ");
 			assertRequestTimeout(readUntilClosed(socket));
 		}
 	}
@@ -60,9 +57,7 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 	@Test
 	void aRequestBodySentTooSlowlyIsAnsweredAndTheConnectionClosed() throws Exception {
 		try (Socket socket = connect()) {
-			OutputStream out = socket.getOutputStream();
-			out.write((HEAD + "{\"requests\": [").getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			OutputStream out = send(socket, JOB_BODY_START);
 			long start = System.nanoTime();
 			// A byte every 100 ms: never a pause of the read timeout, but the whole body would take 100 s.
 			// It stops once the answer is there: a byte written to the closed connection would be reset.
@@ -103,6 +98,14 @@ class ServerTimeoutIntegrationTests extends FanoutIntegrationTest {
 		// Without the timeout, a read below would wait until this one fails the test.
 		socket.setSoTimeout(10_000);
 		return socket;
+	}
+
+	/** Writes {@code text} to the socket at once; the stream, to go on. */
+	private static OutputStream send(Socket socket, String text) throws IOException {
+		OutputStream out = socket.getOutputStream();
+		out.write(text.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return out;
 	}
 
 	private static String readUntilClosed(Socket socket) throws IOException {
